@@ -1,0 +1,47 @@
+"""Request-scoped context: a request id for audit events and logs."""
+
+import uuid
+from collections.abc import Callable
+from contextvars import ContextVar
+
+from django.http import HttpRequest, HttpResponse
+
+current_request_id: ContextVar[str] = ContextVar("current_request_id", default="")
+
+
+class RequestIdMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.headers.get("X-Request-ID", "")
+        request_id = incoming[:64] if incoming.isascii() and incoming else uuid.uuid4().hex
+        token = current_request_id.set(request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            current_request_id.reset(token)
+        response["X-Request-ID"] = request_id
+        return response
+
+
+class ForcePasswordChangeMiddleware:
+    """A user with a one-time password may only change it (or sign out) until they do."""
+
+    allowed_url_names = frozenset({"password_change", "password_change_done", "logout"})
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and getattr(user, "must_change_password", False):
+            from django.shortcuts import redirect
+            from django.urls import resolve
+
+            match = resolve(request.path_info)
+            if match.url_name not in self.allowed_url_names and not request.path_info.startswith(
+                "/static/"
+            ):
+                return redirect("password_change")
+        return self.get_response(request)

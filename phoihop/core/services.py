@@ -1,0 +1,111 @@
+"""Generic write services that app services build on: create, update, trash, restore.
+
+Each validates with full_clean(), saves, and writes an audit event, atomically.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import Any, TypeVar
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from phoihop.core import audit
+from phoihop.core.models import SiteFlag, TrashableModel, User
+
+M = TypeVar("M", bound=models.Model)
+T = TypeVar("T", bound=TrashableModel)
+
+TRASH_DAYS = 30
+
+
+@transaction.atomic
+def model_create(*, actor: Any, obj: M, m2m: dict[str, Iterable[Any]] | None = None) -> M:
+    obj.full_clean()
+    obj.save()
+    for name, values in (m2m or {}).items():
+        getattr(obj, name).set(values)
+    audit.record(actor=actor, action="create", obj=obj, after=audit.snapshot(obj))
+    return obj
+
+
+@transaction.atomic
+def model_update(
+    *,
+    actor: Any,
+    obj: M,
+    data: dict[str, Any],
+    m2m: dict[str, Iterable[Any]] | None = None,
+    action: str = "update",
+) -> M:
+    """Set the given fields, validate, save, and audit the before/after values."""
+    before = audit.snapshot(obj)
+    for name, value in data.items():
+        setattr(obj, name, value)
+    obj.full_clean()
+    obj.save()
+    for name, values in (m2m or {}).items():
+        getattr(obj, name).set(values)
+    after = audit.snapshot(obj)
+    if after != before:
+        audit.record(actor=actor, action=action, obj=obj, before=before, after=after)
+    return obj
+
+
+@transaction.atomic
+def trash(*, actor: Any, obj: T) -> T:
+    before = audit.snapshot(obj)
+    obj.deleted_at = timezone.now()
+    obj.deleted_by = actor if getattr(actor, "is_authenticated", False) else None
+    obj.save(update_fields=["deleted_at", "deleted_by"])
+    audit.record(actor=actor, action="trash", obj=obj, before=before, after=audit.snapshot(obj))
+    return obj
+
+
+@transaction.atomic
+def restore(*, actor: Any, obj: T) -> T:
+    """Bring a row back from the trash; unique constraints are checked again."""
+    before = audit.snapshot(obj)
+    obj.deleted_at = None
+    obj.deleted_by = None
+    obj.full_clean()
+    obj.save(update_fields=["deleted_at", "deleted_by"])
+    audit.record(actor=actor, action="restore", obj=obj, before=before, after=audit.snapshot(obj))
+    return obj
+
+
+@transaction.atomic
+def model_delete(*, actor: Any, obj: models.Model) -> None:
+    """Hard delete, for rows that have no trash (reference data, link rows)."""
+    before = audit.snapshot(obj)
+    audit.record(actor=actor, action="delete", obj=obj, before=before)
+    obj.delete()
+
+
+def trash_expired(*, now: datetime.datetime | None = None) -> datetime.datetime:
+    """The moment before which trashed rows may be purged."""
+    return (now or timezone.now()) - datetime.timedelta(days=TRASH_DAYS)
+
+
+@transaction.atomic
+def site_flag_set(*, key: str, value: dict[str, Any]) -> SiteFlag:
+    flag, _ = SiteFlag.objects.update_or_create(key=key, defaults={"value": value})
+    return flag
+
+
+@transaction.atomic
+def user_password_changed(*, actor: Any, user: User) -> User:
+    """After the user set a password of their own, the one-time password is over."""
+    if user.must_change_password:
+        user.must_change_password = False
+        user.save(update_fields=["must_change_password"])
+        audit.record(
+            actor=actor,
+            action="password_changed",
+            obj=user,
+            before={"must_change_password": True},
+            after={"must_change_password": False},
+        )
+    return user

@@ -1,0 +1,64 @@
+"""Pages that belong to no domain app: the landing page, home, health, errors."""
+
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.db.utils import DatabaseError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+
+@require_GET
+def landing(request: HttpRequest) -> HttpResponse:
+    """The public front page (until the news section takes it over)."""
+    return render(request, "core/landing.html")
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/home.html")
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Changing the password also ends the one-time-password state."""
+
+    def form_valid(self, form):  # type: ignore[no-untyped-def]
+        from phoihop.core.services import user_password_changed
+
+        response = super().form_valid(form)
+        user_password_changed(actor=self.request.user, user=self.request.user)
+        return response
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", "database": connection.vendor})
+
+
+def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", {"title": _("Access denied")}, status=403)
+
+
+def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", {"title": _("Page not found")}, status=404)
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    # No context processors that touch the database: the database may be what failed.
+    from django.template import loader
+
+    template = loader.get_template("500.html")
+    return HttpResponse(template.render({"title": _("Server error")}), status=500)

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PracticesConfig(AppConfig):
+    name = "phoihop.practices"
+    label = "practices"
+    verbose_name = _("Good-practice models")
+
+    def ready(self) -> None:
+        from phoihop.practices import policies  # noqa: F401  registers the policies
