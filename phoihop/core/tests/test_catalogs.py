@@ -48,7 +48,9 @@ def test_catalog_is_up_to_date(app, tmp_path):
     """makemessages on a copy of the app finds no msgid missing from the catalog."""
     copy = tmp_path / app.name
     shutil.copytree(app, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
-    manage = [sys.executable, "-m", "phoihop.manage"]
+    # The installed console script, not `python -m`: that would put the copy's
+    # selectors.py ahead of the standard library's.
+    manage = [str(Path(sys.executable).parent / "phoihop")]
     subprocess.run(
         [*manage, "makemessages", "-l", "vi", "--no-location", "-v0"], cwd=copy, check=True
     )
