@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.test import Client
 
@@ -25,3 +27,18 @@ def client_for(world):
         return client
 
     return make
+
+
+def pytest_configure(config):
+    """Compile the catalogs whose .mo is missing or older than the .po, so that a bare
+    `pytest` sees the same Vietnamese as `make test` (which compiles them first)."""
+    import os
+    import subprocess
+
+    for po in Path(__file__).parent.glob("*/locale/*/LC_MESSAGES/*.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            # Several xdist workers may do this at once: write aside, then rename.
+            tmp = mo.with_suffix(f".mo.{os.getpid()}")
+            subprocess.run(["msgfmt", "--check-format", "-o", str(tmp), str(po)], check=True)  # noqa: S603, S607
+            os.replace(tmp, mo)
