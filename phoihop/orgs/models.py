@@ -71,8 +71,20 @@ class Committee(TimestampedModel):
         return self.short_name or self.name
 
     def clean(self) -> None:
-        if self.successor_id is not None and self.successor_id == self.pk:
+        if self.successor_id is None:
+            return
+        if self.successor_id == self.pk:
             raise ValidationError({"successor": _("A committee cannot succeed itself.")})
+        # A loop of successors would make every committee in it read the others forever.
+        seen: set[int] = set()
+        current = self.successor
+        while current is not None and current.pk not in seen:
+            if current.pk == self.pk:
+                raise ValidationError(
+                    {"successor": _("This successor already follows this committee: a loop.")}
+                )
+            seen.add(current.pk)
+            current = current.successor
 
     def audit_committee_id(self) -> int | None:
         return self.pk
@@ -82,7 +94,10 @@ class Organization(TrashableModel, TimestampedModel):
     """A party to the program or one of its branches, down to commune level."""
 
     committee = models.ForeignKey(
-        Committee, verbose_name=_("committee"), on_delete=models.PROTECT, related_name="organizations"
+        Committee,
+        verbose_name=_("committee"),
+        on_delete=models.PROTECT,
+        related_name="organizations",
     )
     name = models.CharField(_("name"), max_length=300)
     abbreviation = models.CharField(_("abbreviation"), max_length=60, blank=True)
@@ -118,7 +133,9 @@ class Organization(TrashableModel, TimestampedModel):
                 fields=["committee", "name"],
                 condition=Q(deleted_at__isnull=True),
                 name="orgs_org_committee_name_uniq",
-                violation_error_message=_("The committee already has an organization of this name."),
+                violation_error_message=_(
+                    "The committee already has an organization of this name."
+                ),
             ),
             _valid_range("orgs_org"),
         ]
@@ -128,13 +145,31 @@ class Organization(TrashableModel, TimestampedModel):
 
     def clean(self) -> None:
         self.folded_name = fold(self.name)
-        if self.parent_id is not None:
-            if self.parent_id == self.pk:
-                raise ValidationError({"parent": _("An organization cannot be its own parent.")})
-            if self.parent is not None and self.parent.committee_id != self.committee_id:
-                raise ValidationError(
-                    {"parent": _("The parent must belong to the same steering committee.")}
-                )
+        if self.parent_id is None:
+            return
+        if self.parent_id == self.pk:
+            raise ValidationError({"parent": _("An organization cannot be its own parent.")})
+        parent = self.parent
+        if parent.committee_id != self.committee_id:
+            raise ValidationError(
+                {"parent": _("The parent must belong to the same steering committee.")}
+            )
+        if parent.is_trashed:
+            raise ValidationError({"parent": _("The parent organization is in the trash.")})
+        if self.pk is not None:
+            seen: set[int] = set()
+            ancestor: Organization | None = parent
+            while ancestor is not None and ancestor.pk not in seen:
+                if ancestor.pk == self.pk:
+                    raise ValidationError(
+                        {
+                            "parent": _(
+                                "The parent cannot be one of the organization's own branches."
+                            )
+                        }
+                    )
+                seen.add(ancestor.pk)
+                ancestor = ancestor.parent
 
     @property
     def short(self) -> str:
@@ -145,9 +180,17 @@ class OrganizationParent(models.Model):
     """The parent an organization had over a period (the history of `parent`)."""
 
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="parent_history"
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="parent_history",
     )
-    parent = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    parent = models.ForeignKey(
+        Organization,
+        verbose_name=_("parent organization"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
 
@@ -192,7 +235,9 @@ class OrganizationSuccession(models.Model):
         verbose_name_plural = _("organization successions")
         constraints = [
             models.UniqueConstraint(
-                fields=["predecessor", "successor"], name="orgs_succession_pair_uniq"
+                fields=["predecessor", "successor"],
+                name="orgs_succession_pair_uniq",
+                violation_error_message=_("This succession is already recorded."),
             ),
             models.CheckConstraint(
                 condition=~Q(predecessor=models.F("successor")),
@@ -209,7 +254,8 @@ class OrganizationSuccession(models.Model):
 
 
 class Person(TrashableModel, TimestampedModel):
-    """A person named in the program (committee member, signer, commended), with or without an account."""
+    """A person named in the program (committee member, signer, commended person),
+    with or without an account."""
 
     committee = models.ForeignKey(
         Committee, verbose_name=_("committee"), on_delete=models.PROTECT, related_name="people"
@@ -217,7 +263,10 @@ class Person(TrashableModel, TimestampedModel):
     full_name = models.CharField(_("full name"), max_length=120)
     title = models.CharField(_("title"), max_length=300, blank=True)
     rank = models.CharField(
-        _("military rank"), max_length=60, blank=True, help_text=_("e.g. Đại tá; shown before the name when signing.")
+        _("military rank"),
+        max_length=60,
+        blank=True,
+        help_text=_("e.g. Đại tá; shown before the name when signing."),
     )
     organization = models.ForeignKey(
         Organization,
@@ -258,7 +307,12 @@ class Person(TrashableModel, TimestampedModel):
 class CommitteePosition(models.Model):
     """A person's position in the committee, with the title as written at the time."""
 
-    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="positions")
+    committee = models.ForeignKey(
+        Committee,
+        verbose_name=_("committee"),
+        on_delete=models.CASCADE,
+        related_name="positions",
+    )
     person = models.ForeignKey(
         Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="positions"
     )
@@ -292,8 +346,15 @@ class CommitteePosition(models.Model):
         return f"{self.get_position_display()}: {self.person}"
 
     def clean(self) -> None:
+        errors = {}
         if self.person_id and self.person.committee_id != self.committee_id:
-            raise ValidationError({"person": _("The person must belong to the same steering committee.")})
+            errors["person"] = _("The person must belong to the same steering committee.")
+        if self.organization_id and self.organization.committee_id != self.committee_id:
+            errors["organization"] = _(
+                "The organization must belong to the same steering committee."
+            )
+        if errors:
+            raise ValidationError(errors)
 
 
 class RoleAssignment(models.Model):
@@ -336,7 +397,9 @@ class RoleAssignment(models.Model):
             models.CheckConstraint(
                 condition=Q(role=Role.ADMIN) | Q(committee__isnull=False),
                 name="orgs_role_committee_required",
-                violation_error_message=_("Every role except system administrator needs a committee."),
+                violation_error_message=_(
+                    "Every role except system administrator needs a committee."
+                ),
             ),
             models.CheckConstraint(
                 condition=~Q(role=Role.FOCAL) | Q(organization__isnull=False),
@@ -350,11 +413,13 @@ class RoleAssignment(models.Model):
         return f"{self.user}: {self.get_role_display()} {where}".strip()
 
     def clean(self) -> None:
-        if (
-            self.organization_id is not None
-            and self.committee_id is not None
-            and self.organization.committee_id != self.committee_id
-        ):
+        if self.organization_id is None:
+            return
+        if self.committee_id is None:
+            raise ValidationError(
+                {"committee": _("Choose the committee the organization belongs to.")}
+            )
+        if self.organization.committee_id != self.committee_id:
             raise ValidationError(
                 {"organization": _("The organization must belong to the selected committee.")}
             )

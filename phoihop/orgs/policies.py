@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from phoihop.core import permissions as p
 from phoihop.core.models import User
@@ -44,16 +45,25 @@ def role_policy(qs: models.QuerySet, scope: p.Scope, action: str) -> models.Quer
 
 @p.register_policy(User)
 def user_policy(qs: models.QuerySet, scope: p.Scope, action: str) -> models.QuerySet:
-    """Admins manage everyone; the secretariat manages the accounts of its committee."""
+    """Admins manage everyone. The secretariat sees the accounts that ever held a role in
+    its committee, and manages those that work for no other committee and are not
+    administrators: otherwise one committee's secretariat could take over (by resetting
+    a password) an account that acts for another. Everyone sees their own account."""
     if scope.is_admin:
         return qs
     if scope.is_anonymous:
         return qs.none()
-    managed = Q(
-        pk__in=RoleAssignment.objects.filter(
-            committee_id__in=scope.committees_with(p.SECRETARIAT)
-        ).values("user_id")
-    ) & Q(is_superuser=False)
+    own = Q(pk=scope.user_id)
+    mine = scope.committees_with(p.SECRETARIAT)
+    if not mine:
+        return qs.filter(own) if action == p.VIEW else qs.none()
+    members = RoleAssignment.objects.filter(committee_id__in=mine).values("user_id")
     if action == p.VIEW:
-        return qs.filter(managed | Q(pk=scope.user_id)).distinct()
-    return qs.filter(managed).distinct()
+        return qs.filter(Q(pk__in=members) | own)
+    today = timezone.localdate()
+    elsewhere = (
+        RoleAssignment.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+        .filter(Q(role=p.ADMIN) | Q(committee__isnull=True) | ~Q(committee_id__in=mine))
+        .values("user_id")
+    )
+    return qs.filter(pk__in=members, is_superuser=False).exclude(pk__in=elsewhere)

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import datetime
+import secrets
+from collections.abc import Iterable
 from typing import Any
 
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from phoihop.core import audit, permissions
+from phoihop.core import services as core_services
 from phoihop.core.models import User
 from phoihop.core.services import model_create, model_update
 from phoihop.orgs.choices import Role, SuccessionKind
@@ -23,7 +29,25 @@ from phoihop.orgs.models import (
     RoleAssignment,
 )
 
+COMMITTEE_FIELDS = frozenset({"name", "short_name", "valid_from", "valid_to"})
+COMMITTEE_ADMIN_FIELDS = COMMITTEE_FIELDS | {"code", "province"}
+ORGANIZATION_FIELDS = frozenset(
+    {"name", "abbreviation", "kind", "level", "locality", "valid_from", "valid_to"}
+)
+PERSON_FIELDS = frozenset({"full_name", "title", "rank", "organization", "phone", "email", "user"})
+POSITION_FIELDS = frozenset({"title", "organization", "valid_from", "valid_to"})
+USER_FIELDS = frozenset({"first_name", "last_name", "email", "phone", "is_staff"})
+USER_ADMIN_FIELDS = USER_FIELDS | {"is_superuser", "is_active"}
+# Roles an organization is named in: they follow the organization to its successor.
+ORGANIZATION_ROLES = (Role.FOCAL, Role.LEADER)
 
+# No 0/O, 1/l/I: one-time passwords are read aloud and copied from paper.
+_PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # noqa: S105
+_PASSWORD_GROUPS = 3
+_PASSWORD_GROUP_LENGTH = 4
+
+
+# -- helpers ------------------------------------------------------------------------------
 def _require_secretariat(actor: Any, committee: Committee) -> None:
     scope = permissions.get_scope(actor)
     if not (scope.is_admin or committee.pk in scope.committees_with(permissions.SECRETARIAT)):
@@ -35,27 +59,88 @@ def _require_admin(actor: Any) -> None:
         raise PermissionDenied
 
 
+def _only(data: dict[str, Any], allowed: Iterable[str], *, hint: str = "") -> None:
+    """Refuse fields a service does not change (ids are accepted for their field)."""
+    allowed = set(allowed)
+    names = {name.removesuffix("_id") for name in data}
+    refused = sorted(names - allowed)
+    if refused:
+        message = _("These fields cannot be changed here: {fields}.").format(
+            fields=", ".join(refused)
+        )
+        raise ValidationError(f"{message} {hint}".strip(), code="field_not_allowed")
+
+
+def _day_before(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=1)
+
+
+def _is_administrator(user: User) -> bool:
+    return user.is_superuser or user.role_assignments.filter(role=Role.ADMIN).exists()
+
+
+def generate_one_time_password() -> str:
+    """A password to hand out on paper, e.g. "Kx7p-mN3q-Ra9t"."""
+    return "-".join(
+        "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(_PASSWORD_GROUP_LENGTH))
+        for _ in range(_PASSWORD_GROUPS)
+    )
+
+
+# -- committees ---------------------------------------------------------------------------
 def committee_create(*, actor: User, **fields: Any) -> Committee:
     _require_admin(actor)
+    _only(fields, COMMITTEE_ADMIN_FIELDS)
     return model_create(actor=actor, obj=Committee(**fields))
 
 
 def committee_update(*, actor: User, committee: Committee, data: dict[str, Any]) -> Committee:
     _require_secretariat(actor, committee)
     if "successor" in data or "successor_id" in data:
-        _require_admin(actor)
+        raise ValidationError(
+            _("Set the successor with “set successor”, which only a system administrator may do.")
+        )
+    allowed = COMMITTEE_ADMIN_FIELDS if permissions.get_scope(actor).is_admin else COMMITTEE_FIELDS
+    _only(data, allowed)
     return model_update(actor=actor, obj=committee, data=data)
 
 
+def committee_set_successor(
+    *,
+    actor: User,
+    committee: Committee,
+    successor: Committee | None,
+    ends_on: datetime.date | None = None,
+) -> Committee:
+    """Record which committee took over (its users then read this one's data, read-only);
+    `ends_on` closes this committee's term on that day."""
+    _require_admin(actor)
+    data: dict[str, Any] = {"successor": successor}
+    if ends_on is not None:
+        data["valid_to"] = ends_on
+    return model_update(actor=actor, obj=committee, data=data, action="set_successor")
+
+
+# -- organizations ------------------------------------------------------------------------
+def _record_parent_period(
+    *, actor: User, organization: Organization, parent: Organization, valid_from: datetime.date
+) -> OrganizationParent:
+    return model_create(
+        actor=actor,
+        obj=OrganizationParent(organization=organization, parent=parent, valid_from=valid_from),
+    )
+
+
+@transaction.atomic
 def organization_create(*, actor: User, committee: Committee, **fields: Any) -> Organization:
     _require_secretariat(actor, committee)
-    with transaction.atomic():
-        org = model_create(actor=actor, obj=Organization(committee=committee, **fields))
-        if org.parent_id is not None:
-            OrganizationParent.objects.create(
-                organization=org, parent_id=org.parent_id, valid_from=org.valid_from
-            )
-        return org
+    _only(fields, ORGANIZATION_FIELDS | {"parent"})
+    org = model_create(actor=actor, obj=Organization(committee=committee, **fields))
+    if org.parent is not None:
+        _record_parent_period(
+            actor=actor, organization=org, parent=org.parent, valid_from=org.valid_from
+        )
+    return org
 
 
 def organization_update(
@@ -63,7 +148,10 @@ def organization_update(
 ) -> Organization:
     _require_secretariat(actor, organization.committee)
     if "parent" in data or "parent_id" in data:
-        raise ValidationError(_("Change the parent with “move under another parent”, which keeps the history."))
+        raise ValidationError(
+            _("Change the parent with “move under another parent”, which keeps the history.")
+        )
+    _only(data, ORGANIZATION_FIELDS)
     return model_update(actor=actor, obj=organization, data=data)
 
 
@@ -71,9 +159,26 @@ def organization_update(
 def organization_reparent(
     *, actor: User, organization: Organization, parent: Organization | None, on: datetime.date
 ) -> Organization:
-    """Move a branch under another parent from a date, keeping the parent history."""
+    """Move a branch under another parent (or make it top-level) from `on`, keeping the
+    parent it had until the day before in the parent history."""
     _require_secretariat(actor, organization.committee)
+    if parent is not None and parent.pk == organization.parent_id:
+        raise ValidationError(_("The organization is already under this parent."))
+    if on < organization.valid_from:
+        raise ValidationError(
+            _("The move cannot take effect before the organization existed ({date}).").format(
+                date=organization.valid_from.strftime("%d/%m/%Y")
+            )
+        )
     current = organization.parent_history.filter(valid_to__isnull=True).first()
+    if current is None and organization.parent is not None:
+        # A parent set without history (imported data): keep it as a closed period.
+        current = _record_parent_period(
+            actor=actor,
+            organization=organization,
+            parent=organization.parent,
+            valid_from=organization.valid_from,
+        )
     if current is not None:
         if on <= current.valid_from:
             raise ValidationError(
@@ -81,13 +186,42 @@ def organization_reparent(
                     date=current.valid_from.strftime("%d/%m/%Y")
                 )
             )
-        current.valid_to = on - datetime.timedelta(days=1)
-        current.save(update_fields=["valid_to"])
+        model_update(actor=actor, obj=current, data={"valid_to": _day_before(on)})
+    result = model_update(actor=actor, obj=organization, data={"parent": parent}, action="reparent")
     if parent is not None:
-        OrganizationParent.objects.create(organization=organization, parent=parent, valid_from=on)
-    return model_update(
-        actor=actor, obj=organization, data={"parent": parent}, action="reparent"
-    )
+        _record_parent_period(actor=actor, organization=organization, parent=parent, valid_from=on)
+    return result
+
+
+def _move_roles(
+    *, actor: User, old: Organization, successor: Organization, on: datetime.date
+) -> None:
+    """Roles tied to `old` that are current on `on` or start later go to the successor."""
+    assignments = RoleAssignment.objects.filter(
+        organization=old, role__in=ORGANIZATION_ROLES
+    ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+    for assignment in assignments.select_related("user", "committee"):
+        if assignment.valid_from >= on:
+            # Not started yet: re-point it rather than leave an empty period behind.
+            model_update(
+                actor=actor,
+                obj=assignment,
+                data={"organization": successor, "committee": successor.committee},
+                action="role_moved",
+            )
+            permissions.forget_scope(assignment.user)
+            continue
+        original_end = assignment.valid_to
+        role_end(actor=actor, assignment=assignment, on=_day_before(on))
+        role_assign(
+            actor=actor,
+            user=assignment.user,
+            role=assignment.role,
+            committee=successor.committee,
+            organization=successor,
+            valid_from=on,
+            valid_to=original_end,
+        )
 
 
 @transaction.atomic
@@ -102,63 +236,119 @@ def organization_succeed(
     note: str = "",
 ) -> list[OrganizationSuccession]:
     """Record that `successor` continues the predecessors from `on` (merge, split, rename,
-    replace); their focal points move to the successor when `move_users` is set."""
+    replace, re-parent): each predecessor ends the day before, and with `move_users` the
+    roles tied to it (focal points, leaders signing for it) end there and start again
+    at the successor on `on`."""
     if kind not in SuccessionKind.values:
         raise ValidationError(_("Unknown kind of succession."))
+    if not predecessors:
+        raise ValidationError(_("Choose at least one predecessor."))
     _require_secretariat(actor, successor.committee)
+    if successor.valid_from > on:
+        raise ValidationError(
+            _("The successor only exists from {date}; the succession cannot be earlier.").format(
+                date=successor.valid_from.strftime("%d/%m/%Y")
+            )
+        )
     links = []
     for old in predecessors:
         _require_secretariat(actor, old.committee)
-        link = model_create(
-            actor=actor,
-            obj=OrganizationSuccession(
-                predecessor=old, successor=successor, kind=kind, date=on, note=note
-            ),
+        links.append(
+            model_create(
+                actor=actor,
+                obj=OrganizationSuccession(
+                    predecessor=old, successor=successor, kind=kind, date=on, note=note
+                ),
+            )
         )
-        links.append(link)
         if old.valid_to is None or old.valid_to >= on:
             model_update(
-                actor=actor,
-                obj=old,
-                data={"valid_to": on - datetime.timedelta(days=1)},
-                action="succeeded",
+                actor=actor, obj=old, data={"valid_to": _day_before(on)}, action="succeeded"
             )
         if move_users:
-            for assignment in RoleAssignment.objects.valid_on(on).filter(
-                organization=old, role=Role.FOCAL
-            ):
-                role_end(actor=actor, assignment=assignment, on=on - datetime.timedelta(days=1))
-                role_assign(
-                    actor=actor,
-                    user=assignment.user,
-                    role=Role.FOCAL,
-                    committee=successor.committee,
-                    organization=successor,
-                    valid_from=on,
-                )
+            _move_roles(actor=actor, old=old, successor=successor, on=on)
     return links
+
+
+@transaction.atomic
+def organization_trash(*, actor: User, organization: Organization) -> Organization:
+    _require_secretariat(actor, organization.committee)
+    if organization.branches.exists():
+        raise ValidationError(_("The organization still has branches: move or delete them first."))
+    today = timezone.localdate()
+    if RoleAssignment.objects.valid_on(today).filter(organization=organization).exists():
+        raise ValidationError(
+            _("Users still hold roles for this organization: end or move them first.")
+        )
+    return core_services.trash(actor=actor, obj=organization)
+
+
+def organization_restore(*, actor: User, organization: Organization) -> Organization:
+    _require_secretariat(actor, organization.committee)
+    return core_services.restore(actor=actor, obj=organization)
+
+
+# -- people and positions -----------------------------------------------------------------
+def _check_account(actor: User, fields: dict[str, Any]) -> None:
+    user = fields.get("user")
+    if user is not None and not permissions.can(actor, permissions.VIEW, user):
+        raise PermissionDenied
 
 
 def person_create(*, actor: User, committee: Committee, **fields: Any) -> Person:
     _require_secretariat(actor, committee)
+    _only(fields, PERSON_FIELDS)
+    _check_account(actor, fields)
     return model_create(actor=actor, obj=Person(committee=committee, **fields))
 
 
 def person_update(*, actor: User, person: Person, data: dict[str, Any]) -> Person:
     _require_secretariat(actor, person.committee)
+    _only(data, PERSON_FIELDS)
+    _check_account(actor, data)
     return model_update(actor=actor, obj=person, data=data)
+
+
+def person_trash(*, actor: User, person: Person) -> Person:
+    _require_secretariat(actor, person.committee)
+    return core_services.trash(actor=actor, obj=person)
 
 
 def position_assign(
     *, actor: User, committee: Committee, person: Person, position: str, **fields: Any
 ) -> CommitteePosition:
     _require_secretariat(actor, committee)
+    _only(fields, POSITION_FIELDS)
     return model_create(
         actor=actor,
         obj=CommitteePosition(committee=committee, person=person, position=position, **fields),
     )
 
 
+def position_update(
+    *, actor: User, position: CommitteePosition, data: dict[str, Any]
+) -> CommitteePosition:
+    """Correct the title or dates of a position (the person and the post stay)."""
+    _require_secretariat(actor, position.committee)
+    _only(data, POSITION_FIELDS)
+    return model_update(actor=actor, obj=position, data=data)
+
+
+def position_end(
+    *, actor: User, position: CommitteePosition, on: datetime.date
+) -> CommitteePosition:
+    """The person leaves the position; `on` is the last day held."""
+    _require_secretariat(actor, position.committee)
+    if position.valid_to is not None and position.valid_to < on:
+        raise ValidationError(
+            _("The position already ended on {date}.").format(
+                date=position.valid_to.strftime("%d/%m/%Y")
+            )
+        )
+    return model_update(actor=actor, obj=position, data={"valid_to": on}, action="position_end")
+
+
+# -- roles --------------------------------------------------------------------------------
 def role_assign(
     *,
     actor: User,
@@ -173,43 +363,120 @@ def role_assign(
         _require_admin(actor)
     else:
         _require_secretariat(actor, committee)
-    fields: dict[str, Any] = {"valid_to": valid_to}
-    if valid_from is not None:
-        fields["valid_from"] = valid_from
-    assignment = model_create(
-        actor=actor,
-        obj=RoleAssignment(
-            user=user, role=role, committee=committee, organization=organization, **fields
-        ),
+        # Adding a role would bring an administrator under the secretariat's management.
+        if not permissions.get_scope(actor).is_admin and _is_administrator(user):
+            raise PermissionDenied
+    assignment = RoleAssignment(
+        user=user, role=role, committee=committee, organization=organization, valid_to=valid_to
     )
+    if valid_from is not None:
+        assignment.valid_from = valid_from
+    overlapping = RoleAssignment.objects.filter(
+        user=user, role=role, committee=committee, organization=organization
+    ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=assignment.valid_from))
+    if assignment.valid_to is not None:
+        overlapping = overlapping.filter(valid_from__lte=assignment.valid_to)
+    if overlapping.exists():
+        raise ValidationError(_("The user already holds this role for part of that period."))
+    assignment = model_create(actor=actor, obj=assignment)
     permissions.forget_scope(user)
     return assignment
 
 
 def role_end(*, actor: User, assignment: RoleAssignment, on: datetime.date) -> RoleAssignment:
-    if assignment.committee is None:
+    """The role ends; `on` is its last day."""
+    if assignment.committee is None or assignment.role == Role.ADMIN:
         _require_admin(actor)
     else:
         _require_secretariat(actor, assignment.committee)
+    if assignment.valid_to is not None and assignment.valid_to < on:
+        raise ValidationError(
+            _("The role already ended on {date}.").format(
+                date=assignment.valid_to.strftime("%d/%m/%Y")
+            )
+        )
     result = model_update(actor=actor, obj=assignment, data={"valid_to": on}, action="role_end")
     permissions.forget_scope(assignment.user)
     return result
 
 
+# -- accounts -----------------------------------------------------------------------------
 @transaction.atomic
 def user_create(
-    *, actor: User, username: str, password: str | None, must_change_password: bool = True, **fields: Any
+    *,
+    actor: User,
+    username: str,
+    password: str | None,
+    must_change_password: bool = True,
+    role: str | None = None,
+    committee: Committee | None = None,
+    organization: Organization | None = None,
+    **fields: Any,
 ) -> User:
-    """An account; with `password=None` it cannot sign in until a password is set."""
+    """An account, with its first role when `role` is given. With `password=None` it
+    cannot sign in until a password is set (see user_reset_password).
+
+    The secretariat creates accounts only together with a role in its committee: an
+    account without one would belong to no committee and be out of its reach."""
     scope = permissions.get_scope(actor)
-    if not (scope.is_admin or scope.committees_with(permissions.SECRETARIAT)):
-        raise PermissionDenied
+    if scope.is_admin:
+        _only(fields, USER_ADMIN_FIELDS)
+    else:
+        if role is None or committee is None:
+            raise ValidationError(_("Give the committee and the role of the new account."))
+        _require_secretariat(actor, committee)
+        _only(fields, USER_FIELDS)
     user = User(username=username, must_change_password=must_change_password, **fields)
+    user.full_clean(exclude=["password"])
     if password is None:
         user.set_unusable_password()
     else:
+        validate_password(password, user)
         user.set_password(password)
-    user.full_clean()
     user.save()
     audit.record(actor=actor, action="create", obj=user, after=audit.snapshot(user))
+    if role is not None:
+        role_assign(
+            actor=actor, user=user, role=role, committee=committee, organization=organization
+        )
     return user
+
+
+@transaction.atomic
+def user_reset_password(*, actor: User, user: User) -> str:
+    """Give the user a one-time password (returned, to hand over; never stored in clear or
+    audited): the next sign-in asks for a new one. Failed sign-in lockouts are lifted.
+
+    The secretariat may do this for the accounts of its committee, but not for
+    administrators nor for accounts that also work for another committee (see
+    orgs.policies.user_policy)."""
+    permissions.require(actor, permissions.CHANGE, user)
+    if user.pk == actor.pk:
+        raise ValidationError(_("Change your own password on the “change password” page."))
+    password = generate_one_time_password()
+    before = {"must_change_password": user.must_change_password}
+    user.set_password(password)
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
+    audit.record(
+        actor=actor,
+        action="reset_password",
+        obj=user,
+        before=before,
+        after={"must_change_password": True},
+    )
+    from axes.utils import reset as axes_reset
+
+    axes_reset(username=user.get_username())
+    return password
+
+
+@transaction.atomic
+def user_deactivate(*, actor: User, user: User) -> User:
+    """The account can no longer sign in; its roles and history stay as they were."""
+    permissions.require(actor, permissions.CHANGE, user)
+    if user.pk == actor.pk:
+        raise ValidationError(_("You cannot deactivate your own account."))
+    if not user.is_active:
+        raise ValidationError(_("The account is already inactive."))
+    return model_update(actor=actor, obj=user, data={"is_active": False}, action="deactivate")

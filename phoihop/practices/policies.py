@@ -16,7 +16,12 @@ def _practice_filter(scope: p.Scope, action: str, prefix: str = "") -> Q | None:
     q = Q(**{f"{prefix}committee_id__in": scope.committees_with(p.SECRETARIAT)})
     if action == p.CHANGE:
         for committee in scope.committees_with(p.FOCAL):
-            q |= Q(**{f"{prefix}committee_id": committee, f"{prefix}owner_id__in": scope.orgs_in(committee)})
+            q |= Q(
+                **{
+                    f"{prefix}committee_id": committee,
+                    f"{prefix}owner_id__in": scope.orgs_in(committee),
+                }
+            )
     return q
 
 
