@@ -29,6 +29,43 @@ def client_for(world):
     return make
 
 
+@pytest.fixture(scope="session")
+def chromium():
+    from phoihop.core.testing.browser import launch
+
+    yield from launch()
+
+
+@pytest.fixture
+def page(chromium, live_server):
+    """A phone-sized page (360×640, Vietnamese locale) whose base URL is the live server."""
+    from phoihop.core.testing.browser import PHONE
+
+    context = chromium.new_context(viewport=PHONE, locale="vi-VN", base_url=live_server.url)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def sign_in(page, live_server):
+    """`sign_in(user)`: the page's browser gets that user's session cookie."""
+    from django.conf import settings
+    from django.test import Client
+
+    def do(user):
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        page.context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
+        )
+        return page
+
+    return do
+
+
 def pytest_configure(config):
     """Compile the catalogs whose .mo is missing or older than the .po, so that a bare
     `pytest` sees the same Vietnamese as `make test` (which compiles them first)."""

@@ -14,7 +14,14 @@ admin.site.index_title = _("Data of the coordination program")
 @admin.register(User)
 class UserAdmin(ServiceModelAdmin, DjangoUserAdmin):
     status_fields = ()
-    list_display = ("username", "first_name", "last_name", "email", "is_active", "must_change_password")
+    list_display = (
+        "username",
+        "first_name",
+        "last_name",
+        "email",
+        "is_active",
+        "must_change_password",
+    )
     list_filter = ("is_active", "is_staff", "must_change_password")
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
@@ -38,6 +45,7 @@ class AbbreviationAdmin(ServiceModelAdmin):
     list_display = ("short", "expansion", "english")
     search_fields = ("short", "expansion", "folded")
     readonly_fields = ("folded",)
+
 
 # Groups are not used: roles are orgs.RoleAssignment rows with committees and dates.
 admin.site.unregister(Group)

@@ -38,7 +38,9 @@ class ServiceModelAdmin(admin.ModelAdmin):
         return admin_allowed(request)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return admin_allowed(request) and (obj is None or permissions.can(request.user, "view", obj))
+        return admin_allowed(request) and (
+            obj is None or permissions.can(request.user, "view", obj)
+        )
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return admin_allowed(request)

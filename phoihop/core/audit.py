@@ -108,6 +108,4 @@ def record_many(
 
 def history(obj: models.Model) -> models.QuerySet[AuditEvent]:
     ct = ContentType.objects.get_for_model(obj, for_concrete_model=False)
-    return AuditEvent.objects.filter(content_type=ct, object_id=str(obj.pk)).select_related(
-        "actor"
-    )
+    return AuditEvent.objects.filter(content_type=ct, object_id=str(obj.pk)).select_related("actor")

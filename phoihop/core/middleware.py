@@ -35,7 +35,11 @@ class ForcePasswordChangeMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and getattr(user, "must_change_password", False):
+        if (
+            user is not None
+            and user.is_authenticated
+            and getattr(user, "must_change_password", False)
+        ):
             from django.shortcuts import redirect
             from django.urls import resolve
 
@@ -45,3 +49,25 @@ class ForcePasswordChangeMiddleware:
             ):
                 return redirect("password_change")
         return self.get_response(request)
+
+
+class LocaleMiddleware:
+    """Vietnamese unless the person chose another language (the language cookie set by
+    the switcher). The browser's Accept-Language is ignored on purpose: many officers'
+    phones and PCs are set to English, and the system's working language is Vietnamese."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+        from django.utils import translation
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        supported = {code for code, _ in settings.LANGUAGES}
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response

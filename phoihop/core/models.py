@@ -141,6 +141,8 @@ class SiteFlag(models.Model):
     key = models.CharField(_("key"), max_length=64, unique=True)
     value = models.JSONField(_("value"), default=dict, blank=True)
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("site flag")
         verbose_name_plural = _("site flags")

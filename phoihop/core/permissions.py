@@ -75,7 +75,9 @@ class Scope:
 
     @property
     def all_organizations(self) -> frozenset[int]:
-        return frozenset().union(*self.organizations.values()) if self.organizations else frozenset()
+        return (
+            frozenset().union(*self.organizations.values()) if self.organizations else frozenset()
+        )
 
 
 ANONYMOUS = Scope()
@@ -125,7 +127,9 @@ def _policy_for(model: type[models.Model]) -> Policy:
     raise ImproperlyConfigured(f"No permission policy registered for {model.__name__}.")
 
 
-def restrict(queryset: models.QuerySet[M], user: Any, action: str = VIEW) -> models.QuerySet[M]:
+def restrict[M: models.Model](
+    queryset: models.QuerySet[M], user: Any, action: str = VIEW
+) -> models.QuerySet[M]:
     scope = get_scope(user)
     if scope.is_admin and action == VIEW:
         return queryset
@@ -138,7 +142,7 @@ def can(user: Any, action: str, obj: models.Model) -> bool:
     return restrict(manager.filter(pk=obj.pk), user, action).exists()
 
 
-def get_for_action(
+def get_for_action[M: models.Model](
     queryset: models.QuerySet[M], user: Any, action: str = VIEW, **lookup: Any
 ) -> M:
     """The object if the user may do `action` to it; 404 if it is not visible; else 403."""
@@ -158,8 +162,8 @@ def require(user: Any, action: str, obj: models.Model) -> None:
 
 
 def tenant_policy(committee_path: str = "committee") -> Policy:
-    """Policy of committee-owned reference rows: members (and successors) read; the
-    secretariat of the committee itself writes. `committee_path` leads to the committee id."""
+    """Policy of committee-owned rows: members (and successors) read; the secretariat of
+    the committee itself writes. `committee_path` leads to the committee."""
     lookup = f"{committee_path}_id__in"
 
     def policy(qs: models.QuerySet, scope: Scope, action: str) -> models.QuerySet:

@@ -22,7 +22,9 @@ TRASH_DAYS = 30
 
 
 @transaction.atomic
-def model_create(*, actor: Any, obj: M, m2m: dict[str, Iterable[Any]] | None = None) -> M:
+def model_create[M: models.Model](
+    *, actor: Any, obj: M, m2m: dict[str, Iterable[Any]] | None = None
+) -> M:
     obj.full_clean()
     obj.save()
     for name, values in (m2m or {}).items():
@@ -32,7 +34,7 @@ def model_create(*, actor: Any, obj: M, m2m: dict[str, Iterable[Any]] | None = N
 
 
 @transaction.atomic
-def model_update(
+def model_update[M: models.Model](
     *,
     actor: Any,
     obj: M,
@@ -55,7 +57,7 @@ def model_update(
 
 
 @transaction.atomic
-def trash(*, actor: Any, obj: T) -> T:
+def trash[T: TrashableModel](*, actor: Any, obj: T) -> T:
     before = audit.snapshot(obj)
     obj.deleted_at = timezone.now()
     obj.deleted_by = actor if getattr(actor, "is_authenticated", False) else None
@@ -65,7 +67,7 @@ def trash(*, actor: Any, obj: T) -> T:
 
 
 @transaction.atomic
-def restore(*, actor: Any, obj: T) -> T:
+def restore[T: TrashableModel](*, actor: Any, obj: T) -> T:
     """Bring a row back from the trash; unique constraints are checked again."""
     before = audit.snapshot(obj)
     obj.deleted_at = None

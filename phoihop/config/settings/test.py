@@ -4,18 +4,18 @@ import os
 
 import dj_database_url
 
-from .base import *  # noqa: F403
+from .base import *
 
 if url := os.environ.get("PHOIHOP_TEST_DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(url, conn_max_age=0)}
 
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S303
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
-MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
+MEDIA_ROOT = VAR_DIR / "test-media"
 STORAGES = {  # tests run without collectstatic
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 AXES_ENABLED = True
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - whitenoise warns when missing
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)

@@ -43,7 +43,9 @@ class World:
         return self.users[role]
 
 
-def unit(scheme: str, level: str, code: int, name: str, parent: AdminUnit | None = None) -> AdminUnit:
+def unit(
+    scheme: str, level: str, code: int, name: str, parent: AdminUnit | None = None
+) -> AdminUnit:
     obj, _ = AdminUnit.objects.get_or_create(
         scheme=scheme,
         level=level,
@@ -64,7 +66,6 @@ def unit(scheme: str, level: str, code: int, name: str, parent: AdminUnit | None
 def build_world() -> World:
     from phoihop.orgs import services as org_services
     from phoihop.orgs.choices import OrgKind, OrgLevel, Role
-    from phoihop.orgs.models import Committee
 
     province = unit(Scheme.PRE_2025, Level.PROVINCE, 17, "Tỉnh Hoà Bình")
     district = unit(Scheme.PRE_2025, Level.DISTRICT, 156, "Huyện Mai Châu", province)
@@ -133,17 +134,52 @@ def build_world() -> World:
 
     users: dict[str, User | None] = {"anonymous": None, "admin": root}
     users["focal_a"] = account("focal_a")
-    org_services.role_assign(actor=root, user=users["focal_a"], role=Role.FOCAL, committee=committee, organization=org_a, valid_from=start)
+    org_services.role_assign(
+        actor=root,
+        user=users["focal_a"],
+        role=Role.FOCAL,
+        committee=committee,
+        organization=org_a,
+        valid_from=start,
+    )
     users["focal_b"] = account("focal_b")
-    org_services.role_assign(actor=root, user=users["focal_b"], role=Role.FOCAL, committee=committee, organization=org_b, valid_from=start)
+    org_services.role_assign(
+        actor=root,
+        user=users["focal_b"],
+        role=Role.FOCAL,
+        committee=committee,
+        organization=org_b,
+        valid_from=start,
+    )
     users["leader"] = account("leader")
-    org_services.role_assign(actor=root, user=users["leader"], role=Role.LEADER, committee=committee, organization=org_a, valid_from=start)
+    org_services.role_assign(
+        actor=root,
+        user=users["leader"],
+        role=Role.LEADER,
+        committee=committee,
+        organization=org_a,
+        valid_from=start,
+    )
     users["editor"] = account("editor")
-    org_services.role_assign(actor=root, user=users["editor"], role=Role.EDITOR, committee=committee, valid_from=start)
+    org_services.role_assign(
+        actor=root, user=users["editor"], role=Role.EDITOR, committee=committee, valid_from=start
+    )
     users["secretariat"] = account("secretariat", staff=True)
-    org_services.role_assign(actor=root, user=users["secretariat"], role=Role.SECRETARIAT, committee=committee, valid_from=start)
+    org_services.role_assign(
+        actor=root,
+        user=users["secretariat"],
+        role=Role.SECRETARIAT,
+        committee=committee,
+        valid_from=start,
+    )
     users["other_secretariat"] = account("other_secretariat", staff=True)
-    org_services.role_assign(actor=root, user=users["other_secretariat"], role=Role.SECRETARIAT, committee=other, valid_from=start)
+    org_services.role_assign(
+        actor=root,
+        user=users["other_secretariat"],
+        role=Role.SECRETARIAT,
+        committee=other,
+        valid_from=start,
+    )
 
     return World(
         province=province,

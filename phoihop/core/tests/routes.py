@@ -11,6 +11,8 @@ ROUTES = {
     "logout": Route(method="post", expect=outcomes("redirect")),
     "password_change": Route(expect=SIGNED_IN),
     "password_change_done": Route(expect=SIGNED_IN),
-    "set_language": Route(method="post", data=lambda w: {"language": "en"}, expect=outcomes("redirect")),
+    "set_language": Route(
+        method="post", data=lambda w: {"language": "en"}, expect=outcomes("redirect")
+    ),
     "javascript-catalog": Route(expect=PUBLIC),
 }

@@ -17,7 +17,11 @@ DOMAINS = ("django.po", "djangojs.po")
 
 
 def _catalogs(app: Path) -> list[Path]:
-    return [app / "locale" / "vi" / "LC_MESSAGES" / d for d in DOMAINS if (app / "locale" / "vi" / "LC_MESSAGES" / d).exists()]
+    return [
+        app / "locale" / "vi" / "LC_MESSAGES" / d
+        for d in DOMAINS
+        if (app / "locale" / "vi" / "LC_MESSAGES" / d).exists()
+    ]
 
 
 def test_every_app_with_strings_has_a_catalog():

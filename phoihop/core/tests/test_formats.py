@@ -31,7 +31,7 @@ def test_years_and_ids_are_not_grouped_by_default():
 
 
 def test_dates_are_day_first_and_times_24_hour():
-    moment = timezone.make_aware(datetime.datetime(2023, 3, 27, 17, 0))
+    moment = datetime.datetime(2023, 3, 27, 17, 0, tzinfo=timezone.get_default_timezone())
     with translation.override("vi"):
         assert render("{{ d|date }}", d=datetime.date(2023, 3, 24)) == "24/03/2023"
         assert render("{{ m|date:'DATETIME_FORMAT' }}", m=moment) == "27/03/2023 17:00"

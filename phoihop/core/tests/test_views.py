@@ -27,7 +27,10 @@ def test_english_is_selectable():
 def test_healthz_reports_the_database():
     response = Client().get(reverse("core:healthz"))
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": __import__("django.db").db.connection.vendor}
+    assert response.json() == {
+        "status": "ok",
+        "database": __import__("django.db").db.connection.vendor,
+    }
     assert "no-cache" in response["Cache-Control"]
 
 
@@ -55,7 +58,8 @@ def test_pages_carry_security_headers():
     response = Client().get(reverse("core:landing"))
     csp = response["Content-Security-Policy"]
     assert "default-src 'self'" in csp
-    assert "'unsafe-inline'" not in csp and "'unsafe-eval'" not in csp
+    assert "'unsafe-inline'" not in csp
+    assert "'unsafe-eval'" not in csp
     assert response["X-Frame-Options"] == "DENY"
     assert response["Referrer-Policy"] == "same-origin"
     assert response["X-Request-ID"]
@@ -85,7 +89,11 @@ def test_one_time_password_forces_a_change(world):
     assert response["Location"] == reverse("password_change")
     response = client.post(
         reverse("password_change"),
-        {"old_password": PASSWORD, "new_password1": "Mot-mat-khau-moi-9", "new_password2": "Mot-mat-khau-moi-9"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Mot-mat-khau-moi-9",
+            "new_password2": "Mot-mat-khau-moi-9",
+        },
     )
     assert response.status_code == 302
     user.refresh_from_db()
@@ -103,3 +111,10 @@ def test_failed_logins_lock_the_account(world):
     response = client.post(reverse("login"), {"username": "focal_b", "password": PASSWORD})
     assert response.status_code == 429
     assert "Tài khoản tạm khóa" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_vietnamese():
+    response = Client(headers={"Accept-Language": "en-US,en;q=0.9"}).get(reverse("core:landing"))
+    assert '<html lang="vi">' in response.content.decode()
+    assert response["Content-Language"] == "vi"

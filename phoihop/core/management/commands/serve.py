@@ -27,36 +27,53 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", "2")))
         parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", "1")))
-        parser.add_argument("--no-worker", action="store_true", help="Do not start the task worker.")
+        parser.add_argument(
+            "--no-worker", action="store_true", help="Do not start the task worker."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if settings.DEBUG:
             self.stderr.write("DEBUG is on: do not use this for a real deployment.")
         if options["workers"] < 2:
             raise CommandError("Use at least 2 web workers.")
+        children = self._start(options)
+        self.stdout.write(
+            f"PhốiHợp: http://{options['host']}:{options['port']}/"
+            "  (Ctrl-C stops the server and the worker)"
+        )
+        exit_code = self._supervise(children)
+        if exit_code:
+            raise CommandError("A server process stopped unexpectedly.", returncode=exit_code)
+
+    def _start(self, options: dict[str, Any]) -> list[subprocess.Popen[bytes]]:
         bindir = os.path.dirname(sys.executable)
         gunicorn = shutil.which("gunicorn", path=bindir) or shutil.which("gunicorn")
         if gunicorn is None:
             raise CommandError("gunicorn is not installed in this environment.")
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "phoihop.config.settings.base")}
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": os.environ.get(
+                "DJANGO_SETTINGS_MODULE", "phoihop.config.settings.base"
+            ),
+        }
         web_cmd = [
             gunicorn,
             "phoihop.config.wsgi:application",
-            "--bind", f"{options['host']}:{options['port']}",
-            "--workers", str(options["workers"]),
-            "--threads", str(options["threads"]),
-            "--access-logfile", "-",
+            *("--bind", f"{options['host']}:{options['port']}"),
+            *("--workers", str(options["workers"])),
+            *("--threads", str(options["threads"])),
+            *("--access-logfile", "-"),
             "--no-control-socket",
-            "--graceful-timeout", "10",
+            *("--graceful-timeout", "10"),
         ]
-        children: list[subprocess.Popen[bytes]] = [subprocess.Popen(web_cmd, env=env)]  # noqa: S603
+        children = [subprocess.Popen(web_cmd, env=env)]  # noqa: S603
         if not options["no_worker"]:
             worker_cmd = [sys.executable, "-m", "phoihop.manage", "db_worker"]
             children.append(subprocess.Popen(worker_cmd, env=env))  # noqa: S603
-        self.stdout.write(
-            f"PhốiHợp: http://{options['host']}:{options['port']}/  (Ctrl-C stops the server and the worker)"
-        )
+        return children
 
+    def _supervise(self, children: list[subprocess.Popen[bytes]]) -> int:
+        """Wait for Ctrl-C / SIGTERM or for a child to die; then stop them all."""
         stopping = False
 
         def stop(signum: int, frame: Any) -> None:
@@ -71,7 +88,9 @@ class Command(BaseCommand):
                 for child in children:
                     code = child.poll()
                     if code is not None:
-                        self.stderr.write(f"{child.args[0]} stopped (exit {code}); stopping the rest.")
+                        self.stderr.write(
+                            f"{child.args[0]} stopped (exit {code}); stopping the rest."
+                        )
                         exit_code = code or 1
                         stopping = True
                 time.sleep(0.2)
@@ -85,5 +104,4 @@ class Command(BaseCommand):
                     child.wait(timeout=max(0.1, deadline - time.monotonic()))
                 except subprocess.TimeoutExpired:
                     child.kill()
-        if exit_code:
-            raise CommandError("A server process stopped unexpectedly.", returncode=exit_code)
+        return exit_code

@@ -1,0 +1,80 @@
+"""The permission mechanism itself: scopes, policies, 404 versus 403."""
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.http import Http404
+
+from phoihop.core import permissions as p
+from phoihop.core.models import Abbreviation, AuditEvent, SiteFlag, User
+from phoihop.orgs.models import Organization
+
+
+def test_anonymous_has_the_empty_scope():
+    from django.contrib.auth.models import AnonymousUser
+
+    scope = p.get_scope(AnonymousUser())
+    assert scope.is_anonymous
+    assert not scope.is_admin
+    assert scope.member_committees == frozenset()
+
+
+@pytest.mark.django_db
+def test_scope_lists_roles_per_committee(world):
+    scope = p.get_scope(world.user("focal_a"))
+    assert scope.roles == {world.committee.pk: frozenset({p.FOCAL})}
+    assert scope.orgs_in(world.committee.pk) == {world.org_a.pk}
+    assert p.get_scope(world.user("admin")).is_admin
+
+
+@pytest.mark.django_db
+def test_a_model_without_policy_is_refused_not_open(world):
+    from django.contrib.contenttypes.models import ContentType
+
+    with pytest.raises(ImproperlyConfigured):
+        p.restrict(ContentType.objects.all(), world.user("focal_a"))
+
+
+@pytest.mark.django_db
+def test_get_for_action_hides_other_committees_and_forbids_what_is_visible(world):
+    secretariat = world.user("secretariat")
+    orgs = Organization.objects.all()
+    with pytest.raises(Http404):
+        p.get_for_action(orgs, secretariat, p.VIEW, pk=world.other_org.pk)
+    assert p.get_for_action(orgs, secretariat, p.CHANGE, pk=world.org_a.pk) == world.org_a
+    with pytest.raises(PermissionDenied):
+        p.get_for_action(orgs, world.user("focal_a"), p.CHANGE, pk=world.org_a.pk)
+    with pytest.raises(Http404):
+        p.get_for_action(orgs, world.user("focal_a"), p.CHANGE, pk=world.other_org.pk)
+
+
+@pytest.mark.django_db
+def test_audit_history_is_read_by_own_secretariat_only(world):
+    events = AuditEvent.objects.filter(committee_id=world.committee.pk)
+    assert events.exists()
+    assert set(events.restrict(world.user("secretariat"))) == set(events)
+    assert not events.restrict(world.user("other_secretariat")).exists()
+    assert not events.restrict(world.user("focal_a")).exists()
+    assert not events.restrict(world.user("admin"), p.CHANGE).exists()
+
+
+@pytest.mark.django_db
+def test_glossary_is_public_and_kept_by_secretariat(world):
+    Abbreviation.objects.create(short="PHHĐ", expansion="Phối hợp hoạt động")
+    assert Abbreviation.objects.restrict(None).count() == 1
+    assert Abbreviation.objects.restrict(world.user("secretariat"), p.CHANGE).count() == 1
+    assert Abbreviation.objects.restrict(world.user("focal_a"), p.CHANGE).count() == 0
+
+
+@pytest.mark.django_db
+def test_site_flags_are_for_admins(world):
+    SiteFlag.objects.create(key="x")
+    assert SiteFlag.objects.restrict(world.user("secretariat")).count() == 0
+    assert SiteFlag.objects.restrict(world.user("admin"), p.CHANGE).count() == 1
+
+
+@pytest.mark.django_db
+def test_scope_is_computed_once_per_user_object(world, django_assert_num_queries):
+    user = User.objects.get(pk=world.user("focal_a").pk)
+    p.get_scope(user)
+    with django_assert_num_queries(0):
+        p.get_scope(user)
