@@ -11,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models.fields.files import FieldFile
 
+from phoihop.core import clock
 from phoihop.core.middleware import current_request_id
 from phoihop.core.models import AuditEvent
 
@@ -70,6 +71,7 @@ def record(
 ) -> AuditEvent:
     actor_id = actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None
     return AuditEvent.objects.create(
+        at=clock.now(),
         actor_id=actor_id,
         action=action,
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
@@ -91,6 +93,7 @@ def record_many(
     request_id = current_request_id.get()
     rows = [
         AuditEvent(
+            at=clock.now(),
             actor_id=actor_id,
             action=action,
             content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),

@@ -10,9 +10,8 @@ from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from django.db import models, transaction
-from django.utils import timezone
 
-from phoihop.core import audit
+from phoihop.core import audit, clock
 from phoihop.core.models import SiteFlag, TrashableModel, User
 
 M = TypeVar("M", bound=models.Model)
@@ -59,7 +58,7 @@ def model_update[M: models.Model](
 @transaction.atomic
 def trash[T: TrashableModel](*, actor: Any, obj: T) -> T:
     before = audit.snapshot(obj)
-    obj.deleted_at = timezone.now()
+    obj.deleted_at = clock.now()
     obj.deleted_by = actor if getattr(actor, "is_authenticated", False) else None
     obj.save(update_fields=["deleted_at", "deleted_by"])
     audit.record(actor=actor, action="trash", obj=obj, before=before, after=audit.snapshot(obj))
@@ -88,7 +87,7 @@ def model_delete(*, actor: Any, obj: models.Model) -> None:
 
 def trash_expired(*, now: datetime.datetime | None = None) -> datetime.datetime:
     """The moment before which trashed rows may be purged."""
-    return (now or timezone.now()) - datetime.timedelta(days=TRASH_DAYS)
+    return (now or clock.now()) - datetime.timedelta(days=TRASH_DAYS)
 
 
 @transaction.atomic
