@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -91,7 +92,10 @@ class AdminUnitSuccession(models.Model):
         AdminUnit, verbose_name=_("old unit"), on_delete=models.CASCADE, related_name="successions"
     )
     new = models.ForeignKey(
-        AdminUnit, verbose_name=_("new unit"), on_delete=models.CASCADE, related_name="predecessions"
+        AdminUnit,
+        verbose_name=_("new unit"),
+        on_delete=models.CASCADE,
+        related_name="predecessions",
     )
     is_partial = models.BooleanField(
         _("split"),
@@ -117,7 +121,11 @@ class AreaClassification(models.Model):
     """A commune's classification (vùng sâu, vùng xa, biên giới, ĐBKK) for a period."""
 
     unit = models.ForeignKey(
-        AdminUnit, verbose_name=_("commune"), on_delete=models.CASCADE, related_name="areas"
+        AdminUnit,
+        verbose_name=_("commune"),
+        on_delete=models.CASCADE,
+        related_name="areas",
+        limit_choices_to={"level": Level.COMMUNE},
     )
     kind = models.CharField(_("classification"), max_length=8, choices=AreaKind.choices)
     valid_from = models.DateField(_("valid from"))
@@ -143,3 +151,43 @@ class AreaClassification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit}: {self.get_kind_display()}"
+
+    def clean(self) -> None:
+        if self.unit_id is not None and self.unit.level != Level.COMMUNE:
+            raise ValidationError(
+                {
+                    "unit": _("Only a commune can be classified; “{unit}” is a {level}.").format(
+                        unit=self.unit, level=self.unit.get_level_display()
+                    )
+                }
+            )
+        if self.unit_id is None or not self.kind or self.valid_from is None:
+            return
+        clash = self.overlapping().first()
+        if clash is not None:
+            raise ValidationError(
+                _(
+                    "“{unit}” is already classified as “{kind}” {period}. End that period "
+                    "first, or choose dates that do not overlap it."
+                ).format(unit=self.unit, kind=clash.get_kind_display(), period=clash.period)
+            )
+
+    def overlapping(self) -> models.QuerySet[AreaClassification]:
+        """Other periods of the same kind for the same unit that share a day with this one."""
+        qs = AreaClassification.objects.filter(unit_id=self.unit_id, kind=self.kind).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=self.valid_from)
+        )
+        if self.valid_to is not None:
+            qs = qs.filter(valid_from__lte=self.valid_to)
+        if self.pk is not None:
+            qs = qs.exclude(pk=self.pk)
+        return qs.order_by("valid_from")
+
+    @property
+    def period(self) -> str:
+        start = self.valid_from.strftime("%d/%m/%Y")
+        if self.valid_to is None:
+            return _("from {start}, with no end date").format(start=start)
+        return _("from {start} to {end}").format(
+            start=start, end=self.valid_to.strftime("%d/%m/%Y")
+        )
