@@ -1,9 +1,23 @@
-"""Who may see and change programs and their parts."""
+"""Who may see and change programs and their parts.
+
+- Members of a committee (secretariat, leaders, focal points, editors) read all of its
+  programs; members of a successor committee read them too, read-only.
+- The committee's secretariat (and system admins) change them; the services add the
+  status rules (what may change once the program is past draft).
+- A party is signed by a leader who holds the leader role *for that organization*, or
+  recorded by the secretariat on the signer's behalf (action "sign").
+- Action "public": what anyone, signed in or not, may read — programs the secretariat
+  has published, their parties, contents, indicators and targets; never signatures
+  (the scanned copies are internal).
+"""
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from phoihop.core import permissions as p
+from phoihop.orgs.choices import Role
+from phoihop.orgs.models import RoleAssignment
 from phoihop.programs.models import (
     Indicator,
     LegalDocument,
@@ -15,11 +29,15 @@ from phoihop.programs.models import (
     TargetGroup,
 )
 
+PUBLIC = "public"
+
 
 @p.register_policy(LegalDocument)
 @p.register_policy(TargetGroup)
 def reference_policy(qs: models.QuerySet, scope: p.Scope, action: str) -> models.QuerySet:
     """Shared catalogues: every signed-in user reads; admins and secretariats write."""
+    if action == PUBLIC:
+        return qs
     if scope.is_admin:
         return qs
     if action == p.VIEW:
@@ -27,13 +45,45 @@ def reference_policy(qs: models.QuerySet, scope: p.Scope, action: str) -> models
     return qs if scope.committees_with(p.SECRETARIAT) else qs.none()
 
 
-p.register_policy(Program)(p.tenant_policy("committee"))
-p.register_policy(ProgramContent)(p.tenant_policy("program__committee"))
-p.register_policy(Indicator)(p.tenant_policy("content__program__committee"))
-p.register_policy(Target)(p.tenant_policy("indicator__content__program__committee"))
-p.register_policy(Signature)(p.tenant_policy("party__program__committee"))
+def _program_policy(program_path: str) -> p.Policy:
+    """The tenant rule along `program_path`, plus the public reading of published programs."""
+    prefix = f"{program_path}__" if program_path else ""
+    tenant = p.tenant_policy(f"{prefix}committee")
 
-_party_base = p.tenant_policy("program__committee")
+    def policy(qs: models.QuerySet, scope: p.Scope, action: str) -> models.QuerySet:
+        if action == PUBLIC:
+            return qs.filter(**{f"{prefix}is_published": True, f"{prefix}deleted_at__isnull": True})
+        return tenant(qs, scope, action)
+
+    return policy
+
+
+p.register_policy(Program)(_program_policy(""))
+p.register_policy(ProgramContent)(_program_policy("program"))
+p.register_policy(Indicator)(_program_policy("content__program"))
+p.register_policy(Target)(_program_policy("indicator__content__program"))
+
+_signature_tenant = p.tenant_policy("party__program__committee")
+
+
+@p.register_policy(Signature)
+def signature_policy(qs: models.QuerySet, scope: p.Scope, action: str) -> models.QuerySet:
+    if action == PUBLIC:
+        return qs.none()
+    return _signature_tenant(qs, scope, action)
+
+
+_party_base = _program_policy("program")
+
+
+def _leader_organizations(scope: p.Scope) -> models.QuerySet:
+    """Organizations the user signs for: those of their current leader roles (a focal
+    point role for another organization of the same committee gives no signing right)."""
+    return (
+        RoleAssignment.objects.valid_on(timezone.localdate())
+        .filter(user_id=scope.user_id, role=Role.LEADER, organization__isnull=False)
+        .values("organization_id")
+    )
 
 
 @p.register_policy(ProgramParty)
@@ -44,12 +94,12 @@ def party_policy(qs: models.QuerySet, scope: p.Scope, action: str) -> models.Que
         return _party_base(qs, scope, action)
     if scope.is_admin:
         return qs
-    leader_orgs = {
-        org
-        for committee in scope.committees_with(p.LEADER)
-        for org in scope.orgs_in(committee)
-    }
+    if scope.is_anonymous:
+        return qs.none()
     return qs.filter(
         Q(program__committee_id__in=scope.committees_with(p.SECRETARIAT))
-        | Q(organization_id__in=leader_orgs, program__committee_id__in=scope.committees_with(p.LEADER))
+        | Q(
+            organization_id__in=_leader_organizations(scope),
+            program__committee_id__in=scope.committees_with(p.LEADER),
+        )
     )

@@ -1,0 +1,169 @@
+"""Builders of programs for tests, through the services (so they also hold the rules).
+
+`make_program(world)` gives a small draft program of the world's committee: parties
+org A and org B, two contents (A leads with B co-operating; B leads), three indicators,
+overall and per-organization targets, target groups and a legal basis. With
+`status="in_force"` every party signs and the program comes into force.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from phoihop.core.testing.world import World
+from phoihop.programs import services
+from phoihop.programs.choices import Aggregation, LegalKind, ProgramStatus, Unit
+from phoihop.programs.models import LegalDocument, Program, TargetGroup
+
+TARGET_GROUPS = (
+    ("can-bo", "Cán bộ"),
+    ("hoi-vien", "Hội viên"),
+    ("can-bo-chien-si", "Cán bộ, chiến sĩ LLVT"),
+    ("nhan-dan", "Nhân dân"),
+)
+
+
+def target_group(world: World, code: str, name: str = "", order: int = 0) -> TargetGroup:
+    """The catalogue is shared: reuse a group of that code if it exists."""
+    found = TargetGroup.objects.filter(code=code).first()
+    if found is not None:
+        return found
+    return services.target_group_create(
+        actor=world.user("admin"), code=code, name=name or code, order=order
+    )
+
+
+def legal_document(
+    world: World,
+    number: str = "35-NQ/TW",
+    date: datetime.date = datetime.date(2018, 10, 22),
+    **fields: Any,
+) -> LegalDocument:
+    found = LegalDocument.objects.filter(number=number, date=date).first()
+    if found is not None:
+        return found
+    return services.legal_document_create(
+        actor=world.user("admin"),
+        kind=fields.get("kind", LegalKind.RESOLUTION),
+        number=number,
+        date=date,
+        issuer=fields.get("issuer", "Bộ Chính trị"),
+        title=fields.get(
+            "title",
+            "Tăng cường bảo vệ nền tảng tư tưởng của Đảng, đấu tranh phản bác các quan điểm "
+            "sai trái, thù địch trong tình hình mới",
+        ),
+    )
+
+
+def make_program(
+    world: World,
+    *,
+    year: int = 2023,
+    status: str = ProgramStatus.DRAFT,
+    committee: Any = None,
+    actor: Any = None,
+    title: str | None = None,
+) -> Program:
+    """A small program of `committee` (the world's by default), built through the services
+    and then moved to `status` along the allowed transitions."""
+    actor = actor or world.user("secretariat")
+    committee = committee or world.committee
+    org_a, org_b = world.org_a, world.org_b
+    groups = [target_group(world, code, name, i) for i, (code, name) in enumerate(TARGET_GROUPS)]
+    nq35 = legal_document(world)
+
+    program = services.program_create(
+        actor=actor,
+        committee=committee,
+        year=year,
+        title=title or f"Chương trình phối hợp hoạt động năm {year}",
+        number=f"01/CTr-PH-{year}",
+        legal_basis=[nq35],
+    )
+    services.party_add(actor=actor, program=program, organization=org_a)
+    services.party_add(actor=actor, program=program, organization=org_b)
+
+    propaganda = services.content_create(
+        actor=actor,
+        program=program,
+        title="Tuyên truyền, giáo dục chính trị, pháp luật, quốc phòng - an ninh",
+        lead=org_a,
+        co_organizations=[org_b],
+        target_groups=groups[:3],
+        legal_basis=[nq35],
+    )
+    sessions = services.indicator_create(
+        actor=actor, content=propaganda, name="Buổi tuyên truyền", unit=Unit.SESSION
+    )
+    listeners = services.indicator_create(
+        actor=actor, content=propaganda, name="Lượt người nghe", unit=Unit.TURN
+    )
+    blood = services.content_create(
+        actor=actor,
+        program=program,
+        title="Vận động hiến máu tình nguyện",
+        lead=org_b,
+        target_groups=[groups[3]],
+    )
+    units = services.indicator_create(
+        actor=actor,
+        content=blood,
+        name="Đơn vị máu tiếp nhận",
+        unit=Unit.BLOOD_UNIT,
+        aggregation=Aggregation.SUM,
+    )
+
+    services.target_set(actor=actor, indicator=sessions, value=Decimal(120))
+    services.target_set(actor=actor, indicator=sessions, organization=org_a, value=Decimal(80))
+    services.target_set(actor=actor, indicator=sessions, organization=org_b, value=Decimal(40))
+    services.target_set(actor=actor, indicator=listeners, value=Decimal(15000))
+    services.target_set(actor=actor, indicator=units, value=Decimal(500))
+    services.target_set(actor=actor, indicator=units, organization=org_b, value=Decimal(400))
+
+    return advance(world, program, status, actor=actor)
+
+
+def sign_all(world: World, program: Program, *, actor: Any = None) -> Program:
+    actor = actor or world.user("secretariat")
+    signed_at = timezone.now() - datetime.timedelta(hours=1)
+    for party in program.parties.filter(signature__isnull=True).select_related("organization"):
+        services.program_sign(
+            actor=actor,
+            party=party,
+            signer_name=f"Người ký {party.organization.short}",
+            signer_title="Thủ trưởng",
+            signed_at=signed_at,
+        )
+    program.refresh_from_db()
+    return program
+
+
+def advance(world: World, program: Program, status: str, *, actor: Any = None) -> Program:
+    """Move a draft program forward to `status` through the services."""
+    actor = actor or world.user("secretariat")
+    path = [
+        ProgramStatus.DRAFT,
+        ProgramStatus.SIGNING,
+        ProgramStatus.IN_FORCE,
+        ProgramStatus.IN_REVIEW,
+        ProgramStatus.CLOSED,
+    ]
+    steps = {
+        ProgramStatus.SIGNING: lambda: services.program_send_for_signing(
+            actor=actor, program=program
+        ),
+        ProgramStatus.IN_FORCE: lambda: sign_all(world, program, actor=actor),
+        ProgramStatus.IN_REVIEW: lambda: services.program_start_review(
+            actor=actor, program=program
+        ),
+        ProgramStatus.CLOSED: lambda: services.program_close(actor=actor, program=program),
+    }
+    for step in path[path.index(program.status) + 1 : path.index(status) + 1]:
+        steps[step]()
+        program.refresh_from_db()
+    return program
