@@ -2,13 +2,18 @@
 
 - focal point: every report of its own organizations (and those crediting them), the
   committee's approved reports; edits, submits and deletes its organization's drafts
-  and returned reports;
+  and returned reports; starts a revision of its organization's approved reports;
 - secretariat: everything of its committee; approves and returns submitted reports;
+  may delete any report of its committee that is not approved;
 - leader: the committee's approved reports;
 - a content's lead organization approves too where the program says so;
-- the approver of a report is never its author;
+- the approver of a report is never its author nor its submitter;
 - a successor committee's members read a predecessor's approved reports.
+
+Superseded revisions are readable wherever approved ones are: history keeps both.
 """
+
+from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
@@ -27,20 +32,32 @@ from phoihop.activities.models import (
 from phoihop.core import permissions as p
 
 EDITABLE = [ActivityStatus.DRAFT, ActivityStatus.RETURNED]
+DECIDED = [ActivityStatus.APPROVED, ActivityStatus.SUPERSEDED]
+NOT_APPROVED = [ActivityStatus.DRAFT, ActivityStatus.SUBMITTED, ActivityStatus.RETURNED]
+
+# Actions of this app beyond core's.
+REVISE = "revise"
+CONFIRM = "confirm"
+
+NOTHING = Q(pk__in=[])
 
 
-def _own_orgs(scope: p.Scope) -> Q:
-    q = Q(pk__in=[])
+def _credited(scope: p.Scope) -> Q:
+    """Reports of the user's organizations, as reporter or as a credited co-organizer.
+
+    A subquery rather than a join on credits, so the queryset needs no DISTINCT."""
+    q = NOTHING
     for committee in scope.committees_with(p.FOCAL):
         orgs = scope.orgs_in(committee)
         q |= Q(committee_id=committee) & (
-            Q(organization_id__in=orgs) | Q(credits__organization_id__in=orgs)
+            Q(organization_id__in=orgs)
+            | Q(pk__in=Credit.objects.filter(organization_id__in=orgs).values("activity_id"))
         )
     return q
 
 
-def _reporting_orgs(scope: p.Scope) -> Q:
-    q = Q(pk__in=[])
+def _reporting(scope: p.Scope) -> Q:
+    q = NOTHING
     for committee in scope.committees_with(p.FOCAL):
         q |= Q(committee_id=committee, organization_id__in=scope.orgs_in(committee))
     return q
@@ -49,39 +66,37 @@ def _reporting_orgs(scope: p.Scope) -> Q:
 def activity_filter(scope: p.Scope, action: str) -> Q | None:
     """The condition for `action`, or None for everything (admins viewing)."""
     if scope.is_anonymous:
-        return Q(pk__in=[])
+        return NOTHING
     secretariat = scope.committees_with(p.SECRETARIAT)
     if action == p.VIEW:
         if scope.is_admin:
             return None
-        approved_readable = Q(
-            status=ActivityStatus.APPROVED,
-            committee_id__in=scope.readable_committees,
+        decided = Q(status__in=DECIDED, committee_id__in=scope.readable_committees)
+        return Q(committee_id__in=secretariat) | decided | _credited(scope)
+    if action in (p.CHANGE, p.SUBMIT):
+        return _reporting(scope) & Q(status__in=EDITABLE)
+    if action == p.DELETE:
+        return (_reporting(scope) & Q(status__in=EDITABLE)) | Q(
+            committee_id__in=secretariat, status__in=NOT_APPROVED
         )
-        return Q(committee_id__in=secretariat) | approved_readable | _own_orgs(scope)
-    if action in (p.CHANGE, p.SUBMIT, p.DELETE):
-        mine = _reporting_orgs(scope) & Q(status__in=EDITABLE)
-        if action == p.DELETE:
-            return mine | Q(committee_id__in=secretariat, status__in=EDITABLE)
-        return mine
+    if action == REVISE:
+        return _reporting(scope) & Q(status=ActivityStatus.APPROVED)
     if action == p.APPROVE:
-        lead_orgs = Q(pk__in=[])
+        lead_orgs = NOTHING
         for committee in scope.committees_with(p.FOCAL):
             lead_orgs |= Q(
                 committee_id=committee,
                 program__lead_may_approve=True,
                 content__lead_id__in=scope.orgs_in(committee),
             )
-        allowed = Q(committee_id__in=secretariat) | lead_orgs
-        if scope.is_admin:
-            allowed = Q()
+        allowed = Q() if scope.is_admin else Q(committee_id__in=secretariat) | lead_orgs
         return (
             Q(status=ActivityStatus.SUBMITTED)
             & allowed
             & ~Q(created_by_id=scope.user_id)
-            & ~Q(submitted_by_id=scope.user_id)
+            & (Q(submitted_by__isnull=True) | ~Q(submitted_by_id=scope.user_id))
         )
-    return Q(pk__in=[])
+    return NOTHING
 
 
 @p.register_policy(Activity)
@@ -89,14 +104,16 @@ def activity_policy(qs: models.QuerySet, scope: p.Scope, action: str) -> models.
     condition = activity_filter(scope, action)
     if condition is None:
         return qs
-    return qs.filter(condition).distinct()
+    return qs.filter(condition)
 
 
 def _part_policy(qs: models.QuerySet, scope: p.Scope, action: str) -> models.QuerySet:
     """Parts of a report follow the report: viewing it shows them, editing it edits them."""
     wanted = p.VIEW if action == p.VIEW else p.CHANGE
-    visible = activity_policy(Activity.all_objects.all(), scope, wanted)
-    return qs.filter(activity__in=visible.values("pk"))
+    condition = activity_filter(scope, wanted)
+    if condition is None:
+        return qs
+    return qs.filter(activity__in=Activity.all_objects.filter(condition).values("pk"))
 
 
 for _model in (Participation, IndicatorValue, Funding, Attachment, Comment):
@@ -106,9 +123,9 @@ for _model in (Participation, IndicatorValue, Funding, Attachment, Comment):
 @p.register_policy(Credit)
 def credit_policy(qs: models.QuerySet, scope: p.Scope, action: str) -> models.QuerySet:
     """A credited organization's focal point confirms its own credit."""
-    if action != "confirm":
+    if action != CONFIRM:
         return _part_policy(qs, scope, action)
-    q = Q(pk__in=[])
+    q = NOTHING
     for committee in scope.committees_with(p.FOCAL):
         q |= Q(activity__committee_id=committee, organization_id__in=scope.orgs_in(committee))
     return qs.filter(q, confirmed_at__isnull=True)

@@ -1,0 +1,55 @@
+"""Changes of reports that others keep figures on, announced inside the transaction.
+
+The figures module (above this app) registers a listener to update its rollups in the
+same transaction as each approval, return, revision, credit change and deletion; a
+listener that raises rolls the change back, so figures and reports never disagree.
+This app imports nothing above it: listeners register themselves here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+# Kinds of change.
+APPROVED = "approved"  # an activity became the counted revision of its series
+RETURNED = "returned"
+SUPERSEDED = "superseded"  # an approved revision stopped counting
+CREDIT_ADDED = "credit_added"
+CREDIT_REMOVED = "credit_removed"
+CREDIT_CONFIRMED = "credit_confirmed"
+TRASHED = "trashed"
+RESTORED = "restored"
+
+
+@dataclass(frozen=True)
+class ActivityChange:
+    kind: str
+    activity_ids: tuple[int, ...]
+    # For credit changes: the organization concerned.
+    organization_id: int | None = None
+
+
+Listener = Callable[[ActivityChange], None]
+_listeners: list[Listener] = []
+
+
+def register_listener(listener: Listener) -> Listener:
+    """Usable as a decorator; registering the same function twice has no effect."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+    return listener
+
+
+def unregister_listener(listener: Listener) -> None:
+    if listener in _listeners:
+        _listeners.remove(listener)
+
+
+def announce(kind: str, activity_ids: Sequence[int], *, organization_id: int | None = None) -> None:
+    """Called by the services inside their transaction."""
+    if not activity_ids:
+        return
+    change = ActivityChange(kind, tuple(activity_ids), organization_id)
+    for listener in list(_listeners):
+        listener(change)

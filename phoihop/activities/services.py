@@ -1,0 +1,1163 @@
+"""Writes of activity reports: create, edit, submit, approve or return, revise, credits,
+attachments, nil reports, comments, trash.
+
+Every service is keyword-only, takes the acting user, runs in one transaction, checks
+permissions through the policies (phoihop.activities.policies) and writes audit events.
+
+Decisions written down here (and in docs/ by the app's owner):
+- Participants: a content that lists target groups accepts only those; a content that
+  lists none accepts any group of the catalogue. Zero counts and zero amounts are not
+  stored (they mean "none"); a value of zero for an indicator is stored.
+- Reports are written by the focal points of the reporting organization, under a
+  content its organization (or an organization above it) leads or co-operates on.
+- Program status: drafts may be written while the program is being signed or is in
+  force; submission (and nil reports, and revisions) only while it is in force; approval
+  and return also while it is under review.
+- A nil report is refused when the organization has a report that is not a draft
+  (submitted, returned, approved or superseded) overlapping the period.
+- Status changes and edits bump `version`; credit, attachment and comment changes do
+  not, so that uploading a photo never conflicts with the form it was taken from.
+- A revision copies the report with its parts, including credit confirmations (the
+  co-organizers took part in the same activity) and attachments (sharing the files);
+  comments stay with the revision they were written on.
+"""
+
+from __future__ import annotations
+
+import uuid as uuidlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import PurePath
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile, File
+from django.db import IntegrityError, transaction
+from django.db.models import Model
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from phoihop.activities import events, files
+from phoihop.activities.choices import ActivityStatus, FundingSource
+from phoihop.activities.models import (
+    OPEN_STATUSES,
+    Activity,
+    Attachment,
+    Comment,
+    Credit,
+    Funding,
+    IndicatorValue,
+    NilReport,
+    Participation,
+)
+from phoihop.activities.policies import CONFIRM, EDITABLE, REVISE
+from phoihop.core import audit, permissions
+from phoihop.core import services as core_services
+from phoihop.core.models import User
+from phoihop.core.workflow import Transitions
+from phoihop.geo.models import AdminUnit
+from phoihop.orgs.models import Organization
+from phoihop.programs.choices import ProgramStatus
+from phoihop.programs.models import Indicator, Program, ProgramContent, TargetGroup
+
+S = ActivityStatus
+
+TRANSITIONS = Transitions(
+    {
+        S.DRAFT: {S.SUBMITTED},
+        S.RETURNED: {S.SUBMITTED},
+        S.SUBMITTED: {S.APPROVED, S.RETURNED},
+        S.APPROVED: {S.SUPERSEDED},
+    },
+    labels=dict(S.choices),
+)
+
+# Program statuses in which each kind of write is open.
+DRAFTING = frozenset({ProgramStatus.SIGNING, ProgramStatus.IN_FORCE})
+SUBMITTING = frozenset({ProgramStatus.IN_FORCE})
+DECIDING = frozenset({ProgramStatus.IN_FORCE, ProgramStatus.IN_REVIEW})
+
+# Fields activity_update may change, besides the parts.
+UPDATABLE_FIELDS = frozenset(
+    {"title", "start_date", "end_date", "locality", "narrative", "not_for_publication", "content"}
+)
+PARTS = frozenset({"participants", "values", "funding", "co_organizations"})
+
+
+ValueInput = Decimal | int | str | tuple[Any, Any] | list[Any]
+
+
+class ActivityConflict(ValidationError):  # noqa: N818 - the name the API promises
+    """Someone changed the report since the caller read it.
+
+    `current` holds the server's values (fields and parts, as in the audit trail) and
+    `current_version` the version to send with the next attempt, so a form can show
+    what changed and let the person apply their edits again."""
+
+    def __init__(self, activity: Activity, current: dict[str, Any]) -> None:
+        super().__init__(
+            _(
+                "Someone else changed this report while you were editing it (it is now at "
+                "version {version}). Review the current values and apply your changes again."
+            ).format(version=activity.version),
+            code="conflict",
+        )
+        self.current = current
+        self.current_version = activity.version
+
+
+# -- helpers -----------------------------------------------------------------------------
+
+
+def _pk(value: Model | int | str) -> int:
+    return int(value.pk) if isinstance(value, Model) else int(value)
+
+
+def _snapshot(activity: Activity) -> dict[str, Any]:
+    """The report with its parts, as JSON: what an update changed is all in one event."""
+    data = audit.snapshot(activity)
+    data["participants"] = {
+        str(group): count
+        for group, count in Participation.objects.filter(activity=activity)
+        .order_by("target_group_id")
+        .values_list("target_group_id", "count")
+    }
+    data["values"] = {
+        str(indicator): [str(value), None if denominator is None else str(denominator)]
+        for indicator, value, denominator in IndicatorValue.objects.filter(activity=activity)
+        .order_by("indicator_id")
+        .values_list("indicator_id", "value", "denominator")
+    }
+    data["funding"] = dict(
+        Funding.objects.filter(activity=activity).order_by("source").values_list("source", "amount")
+    )
+    data["credits"] = {
+        str(org): confirmed is not None
+        for org, confirmed in Credit.objects.filter(activity=activity)
+        .order_by("organization_id")
+        .values_list("organization_id", "confirmed_at")
+    }
+    return data
+
+
+def _lock(activity: Activity) -> Activity:
+    """The current row, locked until the end of the transaction (no joins: PostgreSQL
+    would lock the joined rows too)."""
+    return Activity.all_objects.select_for_update().get(pk=activity.pk)
+
+
+def _sync(target: Activity, source: Activity) -> None:
+    """Give the caller's object the saved values, so it never carries a stale version."""
+    if target is not source:
+        target.refresh_from_db()
+
+
+def _require_visible(actor: Any, activity: Activity) -> None:
+    if not permissions.can(actor, permissions.VIEW, activity):
+        raise PermissionDenied
+
+
+def _require_alive(activity: Activity) -> None:
+    if activity.is_trashed:
+        raise ValidationError(_("The report is in the trash; restore it first."), code="trashed")
+
+
+def _require_editable(actor: Any, activity: Activity) -> None:
+    if activity.status not in EDITABLE:
+        if activity.status in (S.APPROVED, S.SUPERSEDED):
+            message = _("An approved report is locked; start a revision to change it.")
+        else:
+            message = _(
+                "The report has been submitted and waits for a decision; it can be edited "
+                "again if it is returned."
+            )
+        raise ValidationError(message, code="locked")
+    permissions.require(actor, permissions.CHANGE, activity)
+
+
+def _program_allows(program: Program, allowed: frozenset[str], what: str) -> None:
+    if program.status not in allowed:
+        raise ValidationError(
+            what.format(program=program.title, status=program.get_status_display()),
+            code="program_status",
+        )
+
+
+def _drafting_message() -> str:
+    return _(
+        "Reports can be written only while the program “{program}” is being signed or is in "
+        "force; it is now “{status}”."
+    )
+
+
+def _submitting_message() -> str:
+    return _(
+        "Reports can be submitted only while the program “{program}” is in force; it is now "
+        "“{status}”."
+    )
+
+
+def _deciding_message() -> str:
+    return _(
+        "Reports of the program “{program}” can be approved or returned only while it is in "
+        "force or under review; it is now “{status}”."
+    )
+
+
+def _is_focal_for(actor: Any, committee_id: int, organization_id: int) -> bool:
+    scope = permissions.get_scope(actor)
+    return committee_id in scope.committees_with(
+        permissions.FOCAL
+    ) and organization_id in scope.orgs_in(committee_id)
+
+
+def _takes_part(content: ProgramContent, organization: Organization) -> bool:
+    """The organization, or one it is a branch of, leads or co-operates on the content."""
+    members = {content.lead_id, *content.co_organizations.values_list("pk", flat=True)}
+    seen: set[int] = set()
+    org: Organization | None = organization
+    while org is not None and org.pk not in seen:
+        if org.pk in members:
+            return True
+        seen.add(org.pk)
+        org = org.parent
+    return False
+
+
+def _whole(value: Any) -> int | None:
+    """A whole number, or None if the value is not one (booleans are not numbers)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, Decimal) and value == value.to_integral_value():
+        return int(value)
+    return None
+
+
+def _decimal(value: Any) -> Decimal | None:
+    if isinstance(value, (bool, float)):
+        return None  # floats are inexact; forms and imports give strings or Decimals
+    try:
+        return Decimal(str(value).strip()) if isinstance(value, (int, str)) else Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        return None
+
+
+def _messages(exc: ValidationError) -> list[str]:
+    return [str(m) for m in exc.messages]
+
+
+@dataclass
+class _Parts:
+    participations: list[Participation] | None = None
+    values: list[IndicatorValue] | None = None
+    funding: list[Funding] | None = None
+    co_organizations: list[Organization] | None = None
+
+
+def _participations(
+    activity: Activity, participants: Mapping[Any, Any]
+) -> tuple[list[Participation], list[str]]:
+    rows, problems = [], []
+    allowed = set(activity.content.target_groups.values_list("pk", flat=True))
+    groups = TargetGroup.objects.in_bulk({_pk(k) for k in participants})
+    seen: set[int] = set()
+    for key, raw in participants.items():
+        group = groups.get(_pk(key))
+        count = _whole(raw)
+        if group is None:
+            problems.append(_("Unknown target group (id {id}).").format(id=_pk(key)))
+        elif group.pk in seen:
+            problems.append(_("“{group}” is given twice.").format(group=group.name))
+        elif allowed and group.pk not in allowed:
+            problems.append(
+                _("“{group}” is not a target group of this content.").format(group=group.name)
+            )
+        elif count is None or count < 0:
+            problems.append(
+                _(
+                    "The number of participants of “{group}” must be a whole number, zero or more."
+                ).format(group=group.name)
+            )
+        elif count:
+            rows.append(Participation(activity=activity, target_group=group, count=count))
+        if group is not None:
+            seen.add(group.pk)
+    return rows, problems
+
+
+def _indicator_values(
+    activity: Activity, values: Mapping[Any, ValueInput]
+) -> tuple[list[IndicatorValue], list[str]]:
+    rows, problems = [], []
+    content = activity.content
+    indicators = {i.pk: i for i in Indicator.objects.filter(content=content)}
+    seen: set[int] = set()
+    for key, raw in values.items():
+        indicator = indicators.get(_pk(key))
+        if indicator is None:
+            problems.append(
+                _("The indicator (id {id}) does not belong to the content “{content}”.").format(
+                    id=_pk(key), content=content.title
+                )
+            )
+            continue
+        if indicator.pk in seen:
+            problems.append(_("“{indicator}” is given twice.").format(indicator=indicator.name))
+            continue
+        seen.add(indicator.pk)
+        raw_value, raw_denominator = raw if isinstance(raw, (tuple, list)) else (raw, None)
+        value = _decimal(raw_value)
+        denominator = None if raw_denominator in (None, "") else _decimal(raw_denominator)
+        if value is None or (raw_denominator not in (None, "") and denominator is None):
+            problems.append(
+                _("The value of “{indicator}” must be a number.").format(indicator=indicator.name)
+            )
+            continue
+        row = IndicatorValue(
+            activity=activity, indicator=indicator, value=value, denominator=denominator
+        )
+        try:
+            row.full_clean(exclude=["activity"])
+        except ValidationError as exc:
+            problems.extend(
+                _("“{indicator}”: {error}").format(indicator=indicator.name, error=m)
+                for m in _messages(exc)
+            )
+            continue
+        rows.append(row)
+    return rows, problems
+
+
+def _funding(activity: Activity, funding: Mapping[str, Any]) -> tuple[list[Funding], list[str]]:
+    rows, problems = [], []
+    labels = dict(FundingSource.choices)
+    for source, raw in funding.items():
+        amount = _whole(raw)
+        if source not in labels:
+            problems.append(_("Unknown funding source “{source}”.").format(source=source))
+        elif amount is None or amount < 0:
+            problems.append(
+                _("The amount from “{source}” must be whole đồng, zero or more.").format(
+                    source=labels[source]
+                )
+            )
+        elif amount:
+            rows.append(Funding(activity=activity, source=source, amount=amount))
+    return rows, problems
+
+
+def _co_organizers(
+    activity: Activity, co_organizations: Iterable[Any]
+) -> tuple[list[Organization], list[str]]:
+    orgs, problems = [], []
+    wanted = {_pk(o) for o in co_organizations} - {activity.organization_id}
+    found = Organization.objects.in_bulk(wanted)
+    for pk in sorted(wanted):
+        org = found.get(pk)
+        if org is None or org.committee_id != activity.committee_id:
+            problems.append(
+                _("The organization (id {id}) is not one of this committee's.").format(id=pk)
+            )
+        else:
+            orgs.append(org)
+    return orgs, problems
+
+
+def _build_parts(
+    activity: Activity,
+    *,
+    participants: Mapping[Any, Any] | None,
+    values: Mapping[Any, ValueInput] | None,
+    funding: Mapping[str, Any] | None,
+    co_organizations: Iterable[Any] | None,
+) -> tuple[_Parts, dict[str, list[str]]]:
+    """Validate the parts given against the activity's content: unsaved rows and errors."""
+    parts = _Parts()
+    errors: dict[str, list[str]] = {}
+    if participants is not None:
+        parts.participations, errors["participants"] = _participations(activity, participants)
+    if values is not None:
+        parts.values, errors["values"] = _indicator_values(activity, values)
+    if funding is not None:
+        parts.funding, errors["funding"] = _funding(activity, funding)
+    if co_organizations is not None:
+        parts.co_organizations, errors["co_organizations"] = _co_organizers(
+            activity, co_organizations
+        )
+    return parts, {name: problems for name, problems in errors.items() if problems}
+
+
+def _save_parts(activity: Activity, parts: _Parts) -> None:
+    """Replace each part that was given; leave the others as they are."""
+    if parts.participations is not None:
+        Participation.objects.filter(activity=activity).delete()
+        Participation.objects.bulk_create(parts.participations)
+    if parts.values is not None:
+        IndicatorValue.objects.filter(activity=activity).delete()
+        IndicatorValue.objects.bulk_create(parts.values)
+    if parts.funding is not None:
+        Funding.objects.filter(activity=activity).delete()
+        Funding.objects.bulk_create(parts.funding)
+    if parts.co_organizations is not None:
+        wanted = {o.pk for o in parts.co_organizations}
+        Credit.objects.filter(activity=activity).exclude(
+            organization_id=activity.organization_id
+        ).exclude(organization_id__in=wanted).delete()
+        have = set(
+            Credit.objects.filter(activity=activity).values_list("organization_id", flat=True)
+        )
+        Credit.objects.bulk_create(
+            Credit(activity=activity, organization_id=pk) for pk in sorted(wanted - have)
+        )
+
+
+def _validate(activity: Activity, part_errors: dict[str, list[str]], **clean: Any) -> None:
+    """The report's own checks and its parts' in one error, so a form shows them all."""
+    errors: dict[str, list[str]] = {k: list(v) for k, v in part_errors.items()}
+    try:
+        activity.full_clean(**clean)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _for_retry(actor: Any, existing: Activity) -> Activity:
+    """A retried create: the same author gets the report back unchanged."""
+    if existing.created_by_id != getattr(actor, "pk", None):
+        raise ValidationError(
+            _("This report id is already used by another report; reload the form and try again."),
+            code="uuid_taken",
+        )
+    _require_visible(actor, existing)
+    return existing
+
+
+def _as_uuid(value: Any) -> uuidlib.UUID:
+    try:
+        return value if isinstance(value, uuidlib.UUID) else uuidlib.UUID(str(value))
+    except ValueError as exc:
+        raise ValidationError(_("The report id is not valid."), code="invalid_uuid") from exc
+
+
+# -- reports -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def activity_create(
+    *,
+    actor: User,
+    program: Program,
+    content: ProgramContent,
+    organization: Organization,
+    title: str,
+    start_date: Any,
+    end_date: Any,
+    locality: AdminUnit,
+    uuid: uuidlib.UUID | str | None = None,
+    narrative: str = "",
+    not_for_publication: bool = False,
+    participants: Mapping[TargetGroup | int, int] | None = None,
+    values: Mapping[Indicator | int, ValueInput] | None = None,
+    funding: Mapping[str, int] | None = None,
+    co_organizations: Iterable[Organization | int] = (),
+) -> Activity:
+    """A new draft. With a client-generated `uuid` a retry returns the first report."""
+    if uuid is not None:
+        uuid = _as_uuid(uuid)
+        existing = Activity.all_objects.filter(uuid=uuid).first()
+        if existing is not None:
+            return _for_retry(actor, existing)
+    if not _is_focal_for(actor, program.committee_id, organization.pk):
+        raise PermissionDenied
+    _program_allows(program, DRAFTING, _drafting_message())
+
+    activity = Activity(
+        committee_id=program.committee_id,
+        program=program,
+        content=content,
+        organization=organization,
+        title=title,
+        start_date=start_date,
+        end_date=end_date,
+        locality=locality,
+        narrative=narrative,
+        not_for_publication=not_for_publication,
+        created_by=actor,
+        status=S.DRAFT,
+        version=1,
+    )
+    if uuid is not None:
+        activity.uuid = uuid
+    parts, errors = _build_parts(
+        activity,
+        participants=participants or {},
+        values=values or {},
+        funding=funding or {},
+        co_organizations=co_organizations,
+    )
+    if (
+        content.program_id == program.pk
+        and organization.committee_id == program.committee_id
+        and not _takes_part(content, organization)
+    ):
+        errors.setdefault("content", []).append(
+            _(
+                "“{organization}” neither leads nor co-operates on this content; choose a "
+                "content of your organization."
+            ).format(organization=organization.name)
+        )
+    # The uuid's uniqueness is settled by the insert below, which also catches a
+    # concurrent retry of the same submission.
+    _validate(activity, errors, exclude=["uuid"])
+    try:
+        with transaction.atomic():
+            activity.save()
+    except IntegrityError:
+        existing = Activity.all_objects.filter(uuid=activity.uuid).first()
+        if existing is None:
+            raise
+        return _for_retry(actor, existing)
+    _save_parts(activity, parts)
+    Credit.objects.create(
+        activity=activity,
+        organization=organization,
+        confirmed_at=timezone.now(),
+        confirmed_by=actor,
+    )
+    audit.record(actor=actor, action="create", obj=activity, after=_snapshot(activity))
+    return activity
+
+
+@transaction.atomic
+def activity_update(
+    *, actor: User, activity: Activity, expected_version: int, **changes: Any
+) -> Activity:
+    """Edit a draft or returned report; parts given are replaced as a whole.
+
+    Raises ActivityConflict when the report is no longer at `expected_version`."""
+    unknown = set(changes) - UPDATABLE_FIELDS - PARTS
+    if unknown:
+        raise TypeError(f"activity_update() got unexpected fields: {sorted(unknown)}")
+    current = _lock(activity)
+    _require_visible(actor, current)
+    _require_alive(current)
+    if expected_version != current.version:
+        raise ActivityConflict(current, _snapshot(current))
+    _require_editable(actor, current)
+    _program_allows(current.program, DRAFTING, _drafting_message())
+
+    before = _snapshot(current)
+    for name in UPDATABLE_FIELDS & set(changes):
+        setattr(current, name, changes[name])
+    part_input: dict[str, Any] = {name: changes.get(name) for name in PARTS}
+    if "content" in changes:
+        # Values and participants must fit the new content: check the ones kept too.
+        if part_input["values"] is None:
+            part_input["values"] = {
+                i: (v, d)
+                for i, v, d in IndicatorValue.objects.filter(activity=current).values_list(
+                    "indicator_id", "value", "denominator"
+                )
+            }
+        if part_input["participants"] is None:
+            part_input["participants"] = dict(
+                Participation.objects.filter(activity=current).values_list(
+                    "target_group_id", "count"
+                )
+            )
+    parts, errors = _build_parts(current, **part_input)
+    if "content" in changes and not _takes_part(current.content, current.organization):
+        errors.setdefault("content", []).append(
+            _(
+                "“{organization}” neither leads nor co-operates on this content; choose a "
+                "content of your organization."
+            ).format(organization=current.organization.name)
+        )
+    _validate(current, errors)
+    current.version += 1
+    current.save()
+    _save_parts(current, parts)
+    after = _snapshot(current)
+    audit.record(actor=actor, action="update", obj=current, before=before, after=after)
+    _sync(activity, current)
+    return current
+
+
+def _transition(
+    current: Activity, target: str, **fields: Any
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Move the locked row to `target`, bump its version, return the before/after values."""
+    before = audit.snapshot(current)
+    TRANSITIONS.check(current.status, target)
+    current.status = target
+    for name, value in fields.items():
+        setattr(current, name, value)
+    current.version += 1
+    current.full_clean(exclude=["uuid"])
+    current.save()
+    return before, audit.snapshot(current)
+
+
+def _check_version(current: Activity, expected_version: int | None) -> None:
+    if expected_version is not None and expected_version != current.version:
+        raise ActivityConflict(current, _snapshot(current))
+
+
+@transaction.atomic
+def activity_submit(
+    *, actor: User, activity: Activity, expected_version: int | None = None
+) -> Activity:
+    current = _lock(activity)
+    _require_visible(actor, current)
+    _require_alive(current)
+    _check_version(current, expected_version)
+    TRANSITIONS.check(current.status, S.SUBMITTED)
+    permissions.require(actor, permissions.SUBMIT, current)
+    _program_allows(current.program, SUBMITTING, _submitting_message())
+    before, after = _transition(
+        current, S.SUBMITTED, submitted_at=timezone.now(), submitted_by=actor
+    )
+    audit.record(actor=actor, action="submit", obj=current, before=before, after=after)
+    _sync(activity, current)
+    return current
+
+
+def _check_decision(actor: Any, current: Activity, target: str) -> None:
+    """Everything that must hold before `actor` approves or returns the report."""
+    _require_visible(actor, current)
+    _require_alive(current)
+    TRANSITIONS.check(current.status, target)
+    if getattr(actor, "pk", None) in (current.created_by_id, current.submitted_by_id):
+        raise ValidationError(
+            _("You wrote or submitted this report; someone else must decide on it."),
+            code="own_report",
+        )
+    permissions.require(actor, permissions.APPROVE, current)
+    _program_allows(current.program, DECIDING, _deciding_message())
+
+
+def _approve(actor: User, current: Activity) -> list[tuple[str, Activity, dict, dict]]:
+    """Approve the locked row; the series' approved revision, if any, is superseded first
+    (the database allows one approved row per series at any moment)."""
+    changes: list[tuple[str, Activity, dict, dict]] = []
+    old = (
+        Activity.all_objects.select_for_update()
+        .filter(series=current.series, status=S.APPROVED)
+        .exclude(pk=current.pk)
+        .first()
+    )
+    if old is not None:
+        before, after = _transition(old, S.SUPERSEDED)
+        changes.append(("supersede", old, before, after))
+        events.announce(events.SUPERSEDED, [old.pk])
+    before, after = _transition(current, S.APPROVED, decided_at=timezone.now(), decided_by=actor)
+    changes.append(("approve", current, before, after))
+    events.announce(events.APPROVED, [current.pk])
+    return changes
+
+
+@transaction.atomic
+def activity_approve(
+    *, actor: User, activity: Activity, expected_version: int | None = None
+) -> Activity:
+    current = _lock(activity)
+    _check_version(current, expected_version)
+    _check_decision(actor, current, S.APPROVED)
+    for action, obj, before, after in _approve(actor, current):
+        audit.record(actor=actor, action=action, obj=obj, before=before, after=after)
+    _sync(activity, current)
+    return current
+
+
+def _clean_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": _("Say why the report is returned, so its authors know what to fix.")},
+            code="reason_required",
+        )
+    return reason
+
+
+def _return(actor: User, current: Activity, reason: str) -> tuple[dict, dict]:
+    before, after = _transition(
+        current,
+        S.RETURNED,
+        decided_at=timezone.now(),
+        decided_by=actor,
+        return_reason=reason,
+    )
+    events.announce(events.RETURNED, [current.pk])
+    return before, after
+
+
+@transaction.atomic
+def activity_return(
+    *, actor: User, activity: Activity, reason: str, expected_version: int | None = None
+) -> Activity:
+    reason = _clean_reason(reason)
+    current = _lock(activity)
+    _check_version(current, expected_version)
+    _check_decision(actor, current, S.RETURNED)
+    before, after = _return(actor, current, reason)
+    audit.record(actor=actor, action="return", obj=current, before=before, after=after)
+    _sync(activity, current)
+    return current
+
+
+def _lock_many(activities: Iterable[Activity | int]) -> list[Activity]:
+    ids = sorted({_pk(a) for a in activities})
+    if not ids:
+        raise ValidationError(_("Choose at least one report."), code="empty")
+    # A stable order of locks, so two bulk decisions cannot deadlock each other.
+    locked = list(Activity.all_objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    if len(locked) != len(ids):
+        raise ValidationError(
+            _("Some of the chosen reports no longer exist; reload the list."), code="missing"
+        )
+    return locked
+
+
+def _bulk(actor: User, locked: list[Activity], target: str) -> None:
+    """Refuse the whole batch, naming every report that cannot be decided."""
+    problems = []
+    for activity in locked:
+        try:
+            _check_decision(actor, activity, target)
+        except ValidationError as exc:
+            problems.extend(
+                _("“{title}”: {error}").format(title=activity.title, error=m)
+                for m in _messages(exc)
+            )
+        except PermissionDenied:
+            problems.append(
+                _("“{title}”: you may not decide on this report.").format(title=activity.title)
+            )
+    if problems:
+        raise ValidationError(problems, code="bulk_refused")
+
+
+@transaction.atomic
+def activities_approve_many(*, actor: User, activities: Iterable[Activity | int]) -> list[Activity]:
+    """Approve all or none: one refused report leaves every report as it was."""
+    locked = _lock_many(activities)
+    _bulk(actor, locked, S.APPROVED)
+    by_action: dict[str, list[tuple[Model, dict | None, dict | None]]] = {}
+    for activity in locked:
+        for action, obj, before, after in _approve(actor, activity):
+            by_action.setdefault(action, []).append((obj, before, after))
+    for action, rows in by_action.items():
+        audit.record_many(actor=actor, action=action, changes=rows)
+    return locked
+
+
+@transaction.atomic
+def activities_return_many(
+    *, actor: User, activities: Iterable[Activity | int], reason: str
+) -> list[Activity]:
+    """Return all or none, with the same reason."""
+    reason = _clean_reason(reason)
+    locked = _lock_many(activities)
+    _bulk(actor, locked, S.RETURNED)
+    rows: list[tuple[Model, dict | None, dict | None]] = []
+    for activity in locked:
+        before, after = _return(actor, activity, reason)
+        rows.append((activity, before, after))
+    audit.record_many(actor=actor, action="return", changes=rows)
+    return locked
+
+
+@transaction.atomic
+def activity_revise(
+    *, actor: User, activity: Activity, uuid: uuidlib.UUID | str | None = None
+) -> Activity:
+    """A new draft copying an approved report. The approved one keeps counting until the
+    revision is approved; then it is superseded in the same transaction."""
+    if uuid is not None:
+        uuid = _as_uuid(uuid)
+        existing = Activity.all_objects.filter(uuid=uuid).first()
+        if existing is not None:
+            if existing.revision_of_id != activity.pk:
+                raise ValidationError(
+                    _("This report id is already used by another report; reload and try again."),
+                    code="uuid_taken",
+                )
+            return _for_retry(actor, existing)
+    current = _lock(activity)
+    _require_visible(actor, current)
+    _require_alive(current)
+    if current.status != S.APPROVED:
+        raise ValidationError(
+            _("Only the approved report can be revised; this one is “{status}”.").format(
+                status=current.get_status_display()
+            ),
+            code="not_approved",
+        )
+    permissions.require(actor, REVISE, current)
+    _program_allows(current.program, SUBMITTING, _submitting_message())
+
+    revision = Activity(
+        committee_id=current.committee_id,
+        series=current.series,
+        revision_of=current,
+        program_id=current.program_id,
+        content_id=current.content_id,
+        organization_id=current.organization_id,
+        title=current.title,
+        start_date=current.start_date,
+        end_date=current.end_date,
+        locality_id=current.locality_id,
+        narrative=current.narrative,
+        not_for_publication=current.not_for_publication,
+        created_by=actor,
+        status=S.DRAFT,
+        version=1,
+    )
+    if uuid is not None:
+        revision.uuid = uuid
+    revision.full_clean()  # includes "one open revision per series"
+    revision.save()
+    Participation.objects.bulk_create(
+        Participation(activity=revision, target_group_id=p.target_group_id, count=p.count)
+        for p in current.participations.all()
+    )
+    IndicatorValue.objects.bulk_create(
+        IndicatorValue(
+            activity=revision, indicator_id=v.indicator_id, value=v.value, denominator=v.denominator
+        )
+        for v in current.values.all()
+    )
+    Funding.objects.bulk_create(
+        Funding(activity=revision, source=f.source, amount=f.amount) for f in current.funding.all()
+    )
+    Credit.objects.bulk_create(
+        Credit(
+            activity=revision,
+            organization_id=c.organization_id,
+            confirmed_at=c.confirmed_at,
+            confirmed_by_id=c.confirmed_by_id,
+        )
+        for c in current.credits.all()
+    )
+    Attachment.objects.bulk_create(
+        Attachment(
+            activity=revision,
+            kind=a.kind,
+            file=a.file.name,
+            caption=a.caption,
+            original_name=a.original_name,
+            content_type=a.content_type,
+            size=a.size,
+            uploaded_by_id=a.uploaded_by_id,
+        )
+        for a in current.attachments.all()
+    )
+    audit.record(
+        actor=actor,
+        action="revise",
+        obj=revision,
+        after=_snapshot(revision),
+        note=f"revision_of={current.pk}",
+    )
+    return revision
+
+
+# -- trash ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def activity_trash(*, actor: User, activity: Activity) -> Activity:
+    """Focal points delete their drafts and returned reports; the secretariat any report
+    not approved. Approved reports stay: they are part of the figures and the history."""
+    current = _lock(activity)
+    _require_visible(actor, current)
+    _require_alive(current)
+    if current.status in (S.APPROVED, S.SUPERSEDED):
+        raise ValidationError(
+            _("An approved report cannot be deleted; it is part of the program's figures."),
+            code="locked",
+        )
+    permissions.require(actor, permissions.DELETE, current)
+    core_services.trash(actor=actor, obj=current)
+    events.announce(events.TRASHED, [current.pk])
+    _sync(activity, current)
+    return current
+
+
+@transaction.atomic
+def activity_restore(*, actor: User, activity: Activity) -> Activity:
+    current = _lock(activity)
+    _require_visible(actor, current)
+    if not current.is_trashed:
+        raise ValidationError(_("The report is not in the trash."), code="not_trashed")
+    permissions.require(actor, permissions.DELETE, current)
+    core_services.restore(actor=actor, obj=current)
+    events.announce(events.RESTORED, [current.pk])
+    _sync(activity, current)
+    return current
+
+
+# -- credits ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def credit_confirm(*, actor: User, credit: Credit) -> Credit:
+    """The credited organization's focal point confirms it took part."""
+    current = Credit.objects.select_for_update().get(pk=credit.pk)
+    if not permissions.can(actor, permissions.VIEW, current):
+        raise PermissionDenied
+    _require_alive(current.activity)
+    if current.confirmed_at is not None:
+        raise ValidationError(_("This credit is already confirmed."), code="confirmed")
+    permissions.require(actor, CONFIRM, current)
+    before = audit.snapshot(current)
+    current.confirmed_at = timezone.now()
+    current.confirmed_by = actor
+    current.full_clean()
+    current.save()
+    audit.record(
+        actor=actor,
+        action="credit_confirm",
+        obj=current,
+        before=before,
+        after=audit.snapshot(current),
+    )
+    events.announce(
+        events.CREDIT_CONFIRMED, [current.activity_id], organization_id=current.organization_id
+    )
+    if credit is not current:
+        credit.refresh_from_db()
+    return current
+
+
+@transaction.atomic
+def credit_add(*, actor: User, activity: Activity, organization: Organization) -> Credit:
+    """Credit a co-organizer; it confirms the credit itself."""
+    current = _lock(activity)
+    _require_visible(actor, current)
+    _require_alive(current)
+    _require_editable(actor, current)
+    if organization.committee_id != current.committee_id:
+        raise ValidationError({"organization": _("The organization belongs to another committee.")})
+    credit = Credit(activity=current, organization=organization)
+    credit.full_clean()  # "already credited"
+    credit.save()
+    audit.record(actor=actor, action="credit_add", obj=credit, after=audit.snapshot(credit))
+    events.announce(events.CREDIT_ADDED, [current.pk], organization_id=organization.pk)
+    return credit
+
+
+@transaction.atomic
+def credit_remove(*, actor: User, credit: Credit) -> None:
+    current = _lock(credit.activity)
+    _require_visible(actor, current)
+    _require_alive(current)
+    _require_editable(actor, current)
+    if credit.organization_id == current.organization_id:
+        raise ValidationError(
+            _("The reporting organization's own credit cannot be removed."), code="own_credit"
+        )
+    audit.record(actor=actor, action="credit_remove", obj=credit, before=audit.snapshot(credit))
+    organization_id = credit.organization_id
+    credit.delete()
+    events.announce(events.CREDIT_REMOVED, [current.pk], organization_id=organization_id)
+
+
+# -- attachments ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def attachment_add(*, actor: User, activity: Activity, file: File, caption: str = "") -> Attachment:
+    """Attach a photo (re-encoded) or a document (checked by its content, kept as is)."""
+    current = _lock(activity)
+    _require_visible(actor, current)
+    _require_alive(current)
+    _require_editable(actor, current)
+    size = getattr(file, "size", None)
+    if size is not None and size > files.MAX_UPLOAD_BYTES:
+        raise ValidationError(_too_big(size), code="too_big")
+    file.seek(0)
+    data = file.read(files.MAX_UPLOAD_BYTES + 1)
+    if len(data) > files.MAX_UPLOAD_BYTES:
+        raise ValidationError(_too_big(len(data)), code="too_big")
+    if not data:
+        raise ValidationError(_("The file is empty."), code="empty")
+    sniffed = files.sniff(data)
+    attachment = Attachment(
+        activity=current,
+        kind=sniffed.kind,
+        caption=caption.strip(),
+        original_name=PurePath(getattr(file, "name", "") or "").name[:255],
+        content_type=sniffed.content_type,
+        size=len(sniffed.data),
+        uploaded_by=actor,
+    )
+    # Named by the server, with the extension of what the content is.
+    attachment.file.save(
+        f"{attachment.uuid}.{sniffed.extension}", ContentFile(sniffed.data), save=False
+    )
+    try:
+        attachment.full_clean()
+        attachment.save()
+    except Exception:
+        attachment.file.storage.delete(attachment.file.name)
+        raise
+    audit.record(
+        actor=actor, action="attachment_add", obj=attachment, after=audit.snapshot(attachment)
+    )
+    return attachment
+
+
+def _too_big(size: int) -> str:
+    return _("The file is {size} MB; the limit is {limit} MB.").format(
+        size=f"{size / 1024 / 1024:.1f}".replace(".", ","),
+        limit=files.MAX_UPLOAD_BYTES // 1024 // 1024,
+    )
+
+
+@transaction.atomic
+def attachment_remove(*, actor: User, attachment: Attachment) -> None:
+    current = _lock(attachment.activity)
+    _require_visible(actor, current)
+    _require_alive(current)
+    _require_editable(actor, current)
+    audit.record(
+        actor=actor, action="attachment_remove", obj=attachment, before=audit.snapshot(attachment)
+    )
+    name, storage = attachment.file.name, attachment.file.storage
+    attachment.delete()
+
+    def delete_file() -> None:
+        # Revisions share files: delete only once no attachment row points at it.
+        if not Attachment.objects.filter(file=name).exists():
+            storage.delete(name)
+
+    transaction.on_commit(delete_file)
+
+
+# -- nil reports and comments -------------------------------------------------------------
+
+
+def _may_report_for(actor: Any, committee_id: int, organization_id: int) -> bool:
+    scope = permissions.get_scope(actor)
+    return committee_id in scope.committees_with(permissions.SECRETARIAT) or _is_focal_for(
+        actor, committee_id, organization_id
+    )
+
+
+@transaction.atomic
+def nil_report_create(
+    *,
+    actor: User,
+    program: Program,
+    organization: Organization,
+    period_start: Any,
+    period_end: Any,
+    note: str = "",
+) -> NilReport:
+    """Record that the organization had nothing to report for the period."""
+    if not _may_report_for(actor, program.committee_id, organization.pk):
+        raise PermissionDenied
+    _program_allows(program, SUBMITTING, _submitting_message())
+    report = NilReport(
+        committee_id=program.committee_id,
+        program=program,
+        organization=organization,
+        period_start=period_start,
+        period_end=period_end,
+        note=note.strip(),
+        created_by=actor,
+    )
+    errors: dict[str, list[str]] = {}
+    try:
+        report.full_clean()
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if organization.committee_id != program.committee_id:
+        errors["organization"] = [_("The organization belongs to another committee.")]
+    if (
+        period_start
+        and period_end
+        and not (program.contains(period_start) and program.contains(period_end))
+    ):
+        errors["period_start"] = [
+            _("The period must lie inside the program's period ({start} – {end}).").format(
+                start=program.period_start.strftime("%d/%m/%Y"),
+                end=program.period_end.strftime("%d/%m/%Y"),
+            )
+        ]
+    reported = (
+        Activity.objects.filter(
+            program=program,
+            organization=organization,
+            start_date__lte=period_end,
+            end_date__gte=period_start,
+        )
+        .exclude(status=S.DRAFT)
+        .first()
+    )
+    if reported is not None:
+        errors["__all__"] = [
+            _(
+                "“{organization}” already reported “{title}” in this period, so it cannot "
+                "report nothing for it."
+            ).format(organization=organization.name, title=reported.title)
+        ]
+    if errors:
+        raise ValidationError(errors)
+    report.save()
+    audit.record(actor=actor, action="create", obj=report, after=audit.snapshot(report))
+    return report
+
+
+@transaction.atomic
+def nil_report_delete(*, actor: User, report: NilReport) -> None:
+    """Withdraw a nil report entered by mistake."""
+    permissions.require(actor, permissions.DELETE, report)
+    core_services.model_delete(actor=actor, obj=report)
+
+
+@transaction.atomic
+def comment_add(*, actor: User, activity: Activity, text: str) -> Comment:
+    """Anyone who sees the report may comment on it."""
+    _require_visible(actor, activity)
+    if not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied
+    _require_alive(activity)
+    comment = Comment(activity=activity, author=actor, text=(text or "").strip())
+    if not comment.text:
+        raise ValidationError({"text": _("Write the comment first.")}, code="blank")
+    comment.full_clean()
+    comment.save()
+    audit.record(actor=actor, action="comment_add", obj=comment, after=audit.snapshot(comment))
+    return comment
+
+
+__all__ = [
+    "OPEN_STATUSES",
+    "TRANSITIONS",
+    "ActivityConflict",
+    "activities_approve_many",
+    "activities_return_many",
+    "activity_approve",
+    "activity_create",
+    "activity_restore",
+    "activity_return",
+    "activity_revise",
+    "activity_submit",
+    "activity_trash",
+    "activity_update",
+    "attachment_add",
+    "attachment_remove",
+    "comment_add",
+    "credit_add",
+    "credit_confirm",
+    "credit_remove",
+    "nil_report_create",
+    "nil_report_delete",
+]
