@@ -157,10 +157,16 @@ class Organization(TrashableModel, TimestampedModel):
         if parent.is_trashed:
             raise ValidationError({"parent": _("The parent organization is in the trash.")})
         if self.pk is not None:
+            # Stored parents, not in-memory ones: one query for the committee's tree.
+            parents = dict(
+                Organization.all_objects.filter(committee_id=self.committee_id).values_list(
+                    "id", "parent_id"
+                )
+            )
+            ancestor: int | None = self.parent_id
             seen: set[int] = set()
-            ancestor: Organization | None = parent
-            while ancestor is not None and ancestor.pk not in seen:
-                if ancestor.pk == self.pk:
+            while ancestor is not None and ancestor not in seen:
+                if ancestor == self.pk:
                     raise ValidationError(
                         {
                             "parent": _(
@@ -168,8 +174,8 @@ class Organization(TrashableModel, TimestampedModel):
                             )
                         }
                     )
-                seen.add(ancestor.pk)
-                ancestor = ancestor.parent
+                seen.add(ancestor)
+                ancestor = parents.get(ancestor)
 
     @property
     def short(self) -> str:
