@@ -145,11 +145,11 @@ class Organization(TrashableModel, TimestampedModel):
 
     def clean(self) -> None:
         self.folded_name = fold(self.name)
-        if self.parent_id is None:
-            return
-        if self.parent_id == self.pk:
-            raise ValidationError({"parent": _("An organization cannot be its own parent.")})
         parent = self.parent
+        if parent is None:
+            return
+        if parent.pk == self.pk:
+            raise ValidationError({"parent": _("An organization cannot be its own parent.")})
         if parent.committee_id != self.committee_id:
             raise ValidationError(
                 {"parent": _("The parent must belong to the same steering committee.")}
@@ -355,7 +355,8 @@ class CommitteePosition(models.Model):
         errors = {}
         if self.person_id and self.person.committee_id != self.committee_id:
             errors["person"] = _("The person must belong to the same steering committee.")
-        if self.organization_id and self.organization.committee_id != self.committee_id:
+        organization = self.organization
+        if organization is not None and organization.committee_id != self.committee_id:
             errors["organization"] = _(
                 "The organization must belong to the same steering committee."
             )
@@ -419,13 +420,14 @@ class RoleAssignment(models.Model):
         return f"{self.user}: {self.get_role_display()} {where}".strip()
 
     def clean(self) -> None:
-        if self.organization_id is None:
+        organization = self.organization
+        if organization is None:
             return
         if self.committee_id is None:
             raise ValidationError(
                 {"committee": _("Choose the committee the organization belongs to.")}
             )
-        if self.organization.committee_id != self.committee_id:
+        if organization.committee_id != self.committee_id:
             raise ValidationError(
                 {"organization": _("The organization must belong to the selected committee.")}
             )

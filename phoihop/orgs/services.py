@@ -97,9 +97,7 @@ def committee_create(*, actor: User, **fields: Any) -> Committee:
 def committee_update(*, actor: User, committee: Committee, data: dict[str, Any]) -> Committee:
     _require_secretariat(actor, committee)
     if "successor" in data or "successor_id" in data:
-        raise ValidationError(
-            _("Set the successor with “set successor”, which only a system administrator may do.")
-        )
+        raise ValidationError(_("The successor is set separately, by a system administrator."))
     allowed = COMMITTEE_ADMIN_FIELDS if permissions.get_scope(actor).is_admin else COMMITTEE_FIELDS
     _only(data, allowed)
     return model_update(actor=actor, obj=committee, data=data)
@@ -149,7 +147,10 @@ def organization_update(
     _require_secretariat(actor, organization.committee)
     if "parent" in data or "parent_id" in data:
         raise ValidationError(
-            _("Change the parent with “move under another parent”, which keeps the history.")
+            _(
+                "Change the parent by a move with the date it takes effect, so that the "
+                "parent history is kept."
+            )
         )
     _only(data, ORGANIZATION_FIELDS)
     return model_update(actor=actor, obj=organization, data=data)

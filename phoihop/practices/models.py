@@ -71,7 +71,8 @@ class Practice(TrashableModel, TimestampedModel):
         errors = {}
         if self.owner_id is not None and self.owner.committee_id != self.committee_id:
             errors["owner"] = _("The owner must belong to the committee.")
-        if self.content_id is not None and self.content.program.committee_id != self.committee_id:
+        content = self.content
+        if content is not None and content.program.committee_id != self.committee_id:
             errors["content"] = _("The content must belong to a program of the same committee.")
         if errors:
             raise ValidationError(errors)

@@ -1,24 +1,36 @@
-"""Helpers for the orgs tests."""
+"""Helpers for the orgs tests.
+
+The tests read messages in English (the msgids); one test per app checks the
+Vietnamese. Requests carry the language cookie, as the switcher would set it.
+"""
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
+from django.conf import settings
+from django.test import Client
+from django.utils import translation
 
 from phoihop.core.models import AuditEvent
 
-DAY = datetime.date(2024, 1, 1)
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
-def root(world):
-    return world.user("admin")
+def client_for(world):
+    def make(role: str, *, language: str = "en") -> Client:
+        client = Client()
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        user = world.user(role)
+        if user is not None:
+            client.force_login(user)
+        return client
 
-
-@pytest.fixture
-def secretariat(world):
-    return world.user("secretariat")
+    return make
 
 
 def audit_rows(obj, action: str | None = None):

@@ -82,7 +82,7 @@ def test_committee_update(world):
         services.committee_update(
             actor=world.user("secretariat"), committee=world.committee, data={"code": "y"}
         )
-    with pytest.raises(ValidationError, match="set successor"):
+    with pytest.raises(ValidationError, match="set separately"):
         services.committee_update(
             actor=world.user("admin"),
             committee=world.committee,
@@ -140,7 +140,7 @@ def test_organization_update(world):
         "Bộ CHQS tỉnh",
         "CHQS",
     )
-    with pytest.raises(ValidationError, match="move under another parent"):
+    with pytest.raises(ValidationError, match="parent history is kept"):
         services.organization_update(
             actor=world.user("secretariat"), organization=world.org_a, data={"parent": world.org_b}
         )
@@ -653,3 +653,18 @@ def test_every_service_writes_one_audit_row_with_actor(world):
     assert {r.actor_id for r in rows} == {sec.pk}
     assert {r.committee_id for r in rows} == {world.committee.pk}
     assert Committee.objects.count() == 2
+
+
+def test_messages_are_in_vietnamese_by_default(world):
+    from django.utils import translation
+
+    with translation.override("vi"), pytest.raises(ValidationError) as exc:
+        services.organization_reparent(
+            actor=world.user("secretariat"),
+            organization=world.org_a,
+            parent=None,
+            on=datetime.date(2019, 5, 1),
+        )
+    assert exc.value.messages == [
+        "Việc chuyển trực thuộc không thể có hiệu lực trước ngày thành lập tổ chức (01/01/2020)."
+    ]
