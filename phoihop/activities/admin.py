@@ -14,7 +14,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -28,7 +28,8 @@ from phoihop.activities.models import (
     Participation,
 )
 from phoihop.core import permissions
-from phoihop.core.admin_base import ServiceModelAdmin, admin_allowed
+from phoihop.core.admin_base import admin_allowed
+from phoihop.orgs.admin_mixins import ServiceFormAdmin
 from phoihop.orgs.models import Organization
 from phoihop.programs.models import Program, ProgramContent
 
@@ -151,7 +152,8 @@ class CreditInline(admin.TabularInline):
 
 
 @admin.register(Activity)
-class ActivityAdmin(ServiceModelAdmin):
+class ActivityAdmin(ServiceFormAdmin):
+    committee_fields = ()
     form = ActivityAdminForm
     action_form = ActivityActionForm
     status_fields = ("status", "version")
@@ -261,22 +263,7 @@ class ActivityAdmin(ServiceModelAdmin):
             fields["co_organizations"].queryset = orgs
         return form
 
-    # -- writes through the services -----------------------------------------------------
-    def changeform_view(
-        self,
-        request: HttpRequest,
-        object_id: str | None = None,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except ValidationError as exc:
-            # The transaction of the view was rolled back; say what to fix.
-            for message in exc.messages:
-                self.message_user(request, message, messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
-
+    # -- writes through the services (their errors come back as form errors) -------------
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         """Saved with its parts in save_related, in one service call."""
 
@@ -310,9 +297,7 @@ class ActivityAdmin(ServiceModelAdmin):
                 not_for_publication=data.get("not_for_publication", False),
                 **parts,
             )
-            obj.pk = created.pk
-            obj._state.adding = False
-            obj.refresh_from_db()
+            self.adopt(obj, created)
             return
         fields = {
             name: data[name]
@@ -366,7 +351,8 @@ class ActivityAdmin(ServiceModelAdmin):
 
 
 @admin.register(NilReport)
-class NilReportAdmin(ServiceModelAdmin):
+class NilReportAdmin(ServiceFormAdmin):
+    committee_fields = ()
     status_fields = ()
     list_display = ("organization", "program", "period_start", "period_end", "created_by")
     list_filter = (
@@ -391,20 +377,6 @@ class NilReportAdmin(ServiceModelAdmin):
             form.base_fields["organization"].queryset = Organization.objects.restrict(request.user)
         return form
 
-    def changeform_view(
-        self,
-        request: HttpRequest,
-        object_id: str | None = None,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except ValidationError as exc:
-            for message in exc.messages:
-                self.message_user(request, message, messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
-
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         data = form.cleaned_data
         created = services.nil_report_create(
@@ -415,9 +387,7 @@ class NilReportAdmin(ServiceModelAdmin):
             period_end=data["period_end"],
             note=data.get("note", ""),
         )
-        obj.pk = created.pk
-        obj._state.adding = False
-        obj.refresh_from_db()
+        self.adopt(obj, created)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         """The service audited the creation already."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid as uuidlib
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -161,7 +162,7 @@ class Activity(TrashableModel, TimestampedModel):
         return self.title
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, Any] = {}
         if self.program_id is None:
             return  # reported as a missing field
         program = self.program
@@ -380,7 +381,7 @@ class Attachment(_ActivityPart):
         ordering = ["uploaded_at", "id"]
 
     def __str__(self) -> str:
-        return self.caption or self.file.name
+        return self.caption or self.file.name or ""
 
 
 class NilReport(TimestampedModel):

@@ -6,7 +6,8 @@
 - secretariat: everything of its committee; approves and returns submitted reports;
   may delete any report of its committee that is not approved;
 - leader: the committee's approved reports;
-- a content's lead organization approves too where the program says so;
+- a content's lead organization approves too where the program says so, and then sees
+  the reports sent under that content (never the drafts);
 - the approver of a report is never its author nor its submitter;
 - a successor committee's members read a predecessor's approved reports.
 
@@ -63,6 +64,19 @@ def _reporting(scope: p.Scope) -> Q:
     return q
 
 
+def _leading(scope: p.Scope) -> Q:
+    """Reports under contents the user's organizations lead, where the program lets
+    lead organizations approve."""
+    q = NOTHING
+    for committee in scope.committees_with(p.FOCAL):
+        q |= Q(
+            committee_id=committee,
+            program__lead_may_approve=True,
+            content__lead_id__in=scope.orgs_in(committee),
+        )
+    return q
+
+
 def activity_filter(scope: p.Scope, action: str) -> Q | None:
     """The condition for `action`, or None for everything (admins viewing)."""
     if scope.is_anonymous:
@@ -72,7 +86,9 @@ def activity_filter(scope: p.Scope, action: str) -> Q | None:
         if scope.is_admin:
             return None
         decided = Q(status__in=DECIDED, committee_id__in=scope.readable_committees)
-        return Q(committee_id__in=secretariat) | decided | _credited(scope)
+        # A lead organization that approves sees what is sent to it, never drafts.
+        sent = _leading(scope) & ~Q(status=ActivityStatus.DRAFT)
+        return Q(committee_id__in=secretariat) | decided | _credited(scope) | sent
     if action in (p.CHANGE, p.SUBMIT):
         return _reporting(scope) & Q(status__in=EDITABLE)
     if action == p.DELETE:
@@ -82,14 +98,7 @@ def activity_filter(scope: p.Scope, action: str) -> Q | None:
     if action == REVISE:
         return _reporting(scope) & Q(status=ActivityStatus.APPROVED)
     if action == p.APPROVE:
-        lead_orgs = NOTHING
-        for committee in scope.committees_with(p.FOCAL):
-            lead_orgs |= Q(
-                committee_id=committee,
-                program__lead_may_approve=True,
-                content__lead_id__in=scope.orgs_in(committee),
-            )
-        allowed = Q() if scope.is_admin else Q(committee_id__in=secretariat) | lead_orgs
+        allowed = Q() if scope.is_admin else Q(committee_id__in=secretariat) | _leading(scope)
         return (
             Q(status=ActivityStatus.SUBMITTED)
             & allowed

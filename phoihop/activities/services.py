@@ -29,7 +29,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile, File
@@ -70,7 +70,8 @@ TRANSITIONS = Transitions(
         S.SUBMITTED: {S.APPROVED, S.RETURNED},
         S.APPROVED: {S.SUPERSEDED},
     },
-    labels=dict(S.choices),
+    # Lazy labels, translated when a refusal is worded (in the user's language).
+    labels=cast("dict[str, str]", dict(S.choices)),
 )
 
 # Program statuses in which each kind of write is open.
@@ -725,7 +726,7 @@ def _lock_many(activities: Iterable[Activity | int]) -> list[Activity]:
 
 def _bulk(actor: User, locked: list[Activity], target: str) -> None:
     """Refuse the whole batch, naming every report that cannot be decided."""
-    problems = []
+    problems: list[str] = []
     for activity in locked:
         try:
             _check_decision(actor, activity, target)
@@ -1005,7 +1006,7 @@ def attachment_add(*, actor: User, activity: Activity, file: File, caption: str 
         attachment.full_clean()
         attachment.save()
     except Exception:
-        attachment.file.storage.delete(attachment.file.name)
+        attachment.file.storage.delete(attachment.file.name or "")
         raise
     audit.record(
         actor=actor, action="attachment_add", obj=attachment, after=audit.snapshot(attachment)
@@ -1029,7 +1030,7 @@ def attachment_remove(*, actor: User, attachment: Attachment) -> None:
     audit.record(
         actor=actor, action="attachment_remove", obj=attachment, before=audit.snapshot(attachment)
     )
-    name, storage = attachment.file.name, attachment.file.storage
+    name, storage = attachment.file.name or "", attachment.file.storage
     attachment.delete()
 
     def delete_file() -> None:
