@@ -9,11 +9,13 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import vietnam_provinces
 from vietnam_provinces import legacy
 
+from phoihop.core.text import fold
 from phoihop.geo.choices import Level, Scheme
 from phoihop.geo.models import REORGANIZATION_DATE
 
@@ -30,6 +32,7 @@ class UnitRecord:
     level: str
     code: int
     name: str
+    folded_name: str
     division_type: str
     codename: str
     parent: Key | None
@@ -63,8 +66,12 @@ def _key(scheme: str, level: str, code: int) -> Key:
     return (scheme, level, int(code))
 
 
-def units() -> list[UnitRecord]:
-    """Every unit of both schemes, parents before children (provinces, districts, communes)."""
+@cache
+def units() -> tuple[UnitRecord, ...]:
+    """Every unit of both schemes, parents before children (provinces, districts, communes).
+
+    Cached: the installed package does not change while the process runs.
+    """
     cur, old = Scheme.CURRENT, Scheme.PRE_2025
     provinces: list[UnitRecord] = []
     districts: list[UnitRecord] = []
@@ -89,7 +96,7 @@ def units() -> list[UnitRecord]:
         district = _key(old, Level.DISTRICT, w.district_code.value)
         key = _key(old, Level.COMMUNE, w.code.value)
         communes.append(_record(key, w, parent=district, province=province))
-    return provinces + districts + communes
+    return (*provinces, *districts, *communes)
 
 
 def _record(key: Key, division: Any, *, parent: Key | None, province: Key) -> UnitRecord:
@@ -99,6 +106,7 @@ def _record(key: Key, division: Any, *, parent: Key | None, province: Key) -> Un
         level=key[1],
         code=key[2],
         name=division.name,
+        folded_name=fold(division.name),
         division_type=division.division_type.value,
         codename=division.codename,
         parent=parent,
@@ -106,7 +114,8 @@ def _record(key: Key, division: Any, *, parent: Key | None, province: Key) -> Un
     )
 
 
-def successions() -> list[SuccessionRecord]:
+@cache
+def successions() -> tuple[SuccessionRecord, ...]:
     """Old unit -> current unit, for provinces and communes, from the public API.
 
     A province pair is partial when the old province went to more than one new one
@@ -147,7 +156,7 @@ def successions() -> list[SuccessionRecord]:
         )
         for o, n in ward_pairs
     )
-    return records
+    return tuple(records)
 
 
 def ward_is_partly_merged(old_code: int) -> bool:

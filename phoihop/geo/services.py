@@ -7,12 +7,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 
 from phoihop.core import audit, permissions
 from phoihop.core.models import SiteFlag, User
 from phoihop.core.services import site_flag_set
-from phoihop.core.text import fold
 from phoihop.geo import package
 from phoihop.geo.choices import Level
 from phoihop.geo.models import AdminUnit, AdminUnitSuccession, AreaClassification
@@ -79,8 +78,10 @@ def admin_units_load(*, actor: User | None = None) -> LoadSummary:
         key = (record.scheme, record.level)
         summary.units[key] = summary.units.get(key, 0) + 1
 
-    units = _load_units(actor=actor, records=records, summary=summary)
-    _load_successions(actor=actor, units=units, summary=summary)
+    ids = _load_units(actor=actor, records=records, summary=summary)
+    _load_successions(actor=actor, ids=ids, summary=summary)
+    if summary.changed:
+        _analyze()
     _record_load(actor=actor, summary=summary)
     return summary
 
@@ -117,103 +118,132 @@ def _record_load(*, actor: User | None, summary: LoadSummary) -> None:
 
 
 def _load_units(
-    *, actor: User | None, records: list[package.UnitRecord], summary: LoadSummary
-) -> dict[package.Key, AdminUnit]:
-    """Create and update units, level by level so that parents have ids first."""
-    existing = {(u.scheme, u.level, u.code): u for u in AdminUnit.objects.all()}
-    units = dict(existing)
-    ids: dict[package.Key, int] = {key: unit.pk for key, unit in existing.items()}
+    *, actor: User | None, records: tuple[package.UnitRecord, ...], summary: LoadSummary
+) -> dict[package.Key, int]:
+    """Create and update units, level by level so that parents have ids first.
+
+    Existing rows are compared as tuples: building 14,000 model instances on every run
+    would be most of the time of a run that changes nothing.
+    """
+    existing: dict[package.Key, tuple[int, tuple[Any, ...]]] = {
+        (scheme, level, code): (pk, tuple(values))
+        for pk, scheme, level, code, *values in AdminUnit.objects.values_list(
+            "pk", "scheme", "level", "code", *_UNIT_FIELDS
+        )
+    }
+    ids: dict[package.Key, int] = {key: pk for key, (pk, _values) in existing.items()}
     known = {r.key for r in records}
     summary.units_unknown = sum(1 for key in existing if key not in known)
-    audits: list[tuple[AdminUnit, dict | None, dict | None]] = []
+    changed_ids: dict[int, dict[str, Any]] = {}  # pk -> the values wanted
 
     for level in (Level.PROVINCE, Level.DISTRICT, Level.COMMUNE):
-        batch = [r for r in records if r.level == level]
         created: list[AdminUnit] = []
-        changed: list[tuple[AdminUnit, dict[str, Any]]] = []
-        for record in batch:
-            wanted = {
-                "name": record.name,
-                "division_type": record.division_type,
-                "codename": record.codename,
-                "folded_name": fold(record.name),  # bulk_create skips AdminUnit.clean
-                "parent_id": ids[record.parent] if record.parent else None,
-                "province_id": ids.get(record.province),  # None only for a new province
-                "valid_from": record.valid_from,
-                "valid_to": record.valid_to,
-            }
-            unit = existing.get(record.key)
-            if unit is None:
+        for record in records:
+            if record.level != level:
+                continue
+            wanted = (
+                record.name,
+                record.division_type,
+                record.codename,
+                record.folded_name,  # bulk_create skips AdminUnit.clean, which sets it
+                ids[record.parent] if record.parent else None,
+                ids.get(record.province),  # None only for a new province
+                record.valid_from,
+                record.valid_to,
+            )
+            row = existing.get(record.key)
+            if row is None:
                 created.append(
-                    AdminUnit(scheme=record.scheme, level=record.level, code=record.code, **wanted)
+                    AdminUnit(
+                        scheme=record.scheme,
+                        level=record.level,
+                        code=record.code,
+                        **dict(zip(_UNIT_FIELDS, wanted, strict=True)),
+                    )
                 )
-            elif any(getattr(unit, name) != value for name, value in wanted.items()):
-                before = audit.snapshot(unit, m2m=False)
-                for name, value in wanted.items():
-                    setattr(unit, name, value)
-                changed.append((unit, before))
+            elif row[1] != wanted:
+                changed_ids[row[0]] = dict(zip(_UNIT_FIELDS, wanted, strict=True))
         # Rows come from the package, not a form: the count tests and the database
         # constraints check them; a full_clean() per row would cost three queries each.
         AdminUnit.objects.bulk_create(created, batch_size=BATCH)
         for unit in created:
             ids[(unit.scheme, unit.level, unit.code)] = unit.pk
-            units[(unit.scheme, unit.level, unit.code)] = unit
         if level == Level.PROVINCE:
             # A province is its own province, which needs its id first.
             for unit in created:
                 unit.province_id = unit.pk
             AdminUnit.objects.bulk_update(created, ["province"], batch_size=BATCH)
-        AdminUnit.objects.bulk_update(
-            [u for u, _before in changed],
-            [name.removesuffix("_id") for name in _UNIT_FIELDS],
-            batch_size=BATCH,
-        )
         summary.units_created += len(created)
-        summary.units_updated += len(changed)
-        audits.extend((u, before, audit.snapshot(u, m2m=False)) for u, before in changed)
 
-    _audit(actor=actor, action="reload", changes=audits)
-    return units
+    if changed_ids:
+        changes = []
+        units = list(AdminUnit.objects.filter(pk__in=changed_ids))
+        for unit in units:
+            before = audit.snapshot(unit, m2m=False)
+            for name, value in changed_ids[unit.pk].items():
+                setattr(unit, name, value)
+            changes.append((unit, before, audit.snapshot(unit, m2m=False)))
+        fields = [name.removesuffix("_id") for name in _UNIT_FIELDS]
+        AdminUnit.objects.bulk_update(units, fields, batch_size=BATCH)
+        _audit(actor=actor, action="reload", changes=changes)
+        summary.units_updated = len(units)
+    return ids
 
 
 def _load_successions(
-    *, actor: User | None, units: dict[package.Key, AdminUnit], summary: LoadSummary
+    *, actor: User | None, ids: dict[package.Key, int], summary: LoadSummary
 ) -> None:
-    by_id = {unit.pk: unit for unit in units.values()}
     wanted: dict[tuple[int, int], bool] = {}
     for record in package.successions():
-        wanted[(units[record.old].pk, units[record.new].pk)] = record.is_partial
+        wanted[(ids[record.old], ids[record.new])] = record.is_partial
     summary.successions = len(wanted)
     summary.partial_successions = sum(wanted.values())
 
-    existing = {(s.old_id, s.new_id): s for s in AdminUnitSuccession.objects.all()}
-    for link in existing.values():  # str() of a link, in the audit, names both units
-        link.old, link.new = by_id[link.old_id], by_id[link.new_id]
+    existing = {
+        (old, new): (pk, partial)
+        for pk, old, new, partial in AdminUnitSuccession.objects.values_list(
+            "pk", "old_id", "new_id", "is_partial"
+        )
+    }
     created = [
-        AdminUnitSuccession(old=by_id[old], new=by_id[new], is_partial=partial)
+        AdminUnitSuccession(old_id=old, new_id=new, is_partial=partial)
         for (old, new), partial in wanted.items()
         if (old, new) not in existing
     ]
-    changed: list[tuple[AdminUnitSuccession, dict | None, dict | None]] = []
-    for pair, link in existing.items():
-        if pair in wanted and link.is_partial != wanted[pair]:
-            before = audit.snapshot(link, m2m=False)
-            link.is_partial = wanted[pair]
-            changed.append((link, before, audit.snapshot(link, m2m=False)))
-    stale = [link for pair, link in existing.items() if pair not in wanted]
+    flip = {
+        pk for pair, (pk, partial) in existing.items() if pair in wanted and wanted[pair] != partial
+    }
+    stale = {pk for pair, (pk, _partial) in existing.items() if pair not in wanted}
 
     AdminUnitSuccession.objects.bulk_create(created, batch_size=BATCH)
-    AdminUnitSuccession.objects.bulk_update([c[0] for c in changed], ["is_partial"])
-    _audit(
-        actor=actor,
-        action="delete",
-        changes=[(link, audit.snapshot(link, m2m=False), None) for link in stale],
-    )
-    AdminUnitSuccession.objects.filter(pk__in=[link.pk for link in stale]).delete()
-    _audit(actor=actor, action="reload", changes=changed)
+    if flip or stale:
+        links = AdminUnitSuccession.objects.filter(pk__in=flip | stale).select_related("old", "new")
+        changed, removed = [], []
+        for link in links:
+            before = audit.snapshot(link, m2m=False)
+            if link.pk in stale:
+                removed.append((link, before, None))
+            else:
+                link.is_partial = not link.is_partial
+                changed.append((link, before, audit.snapshot(link, m2m=False)))
+        AdminUnitSuccession.objects.bulk_update([c[0] for c in changed], ["is_partial"])
+        _audit(actor=actor, action="reload", changes=changed)
+        _audit(actor=actor, action="delete", changes=removed)
+        AdminUnitSuccession.objects.filter(pk__in=stale).delete()
     summary.successions_created = len(created)
-    summary.successions_updated = len(changed)
+    summary.successions_updated = len(flip)
     summary.successions_removed = len(stale)
+
+
+def _analyze() -> None:
+    """Refresh the planner's statistics after a bulk load.
+
+    Without them SQLite joins successions to units the slow way round: a query that
+    joins both ends of 10,000 successions took 13 s before ANALYZE and 15 ms after.
+    """
+    with connection.cursor() as cursor:
+        for model in (AdminUnit, AdminUnitSuccession):
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def _audit(*, actor: User | None, action: str, changes: list) -> None:
