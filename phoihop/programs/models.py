@@ -62,7 +62,10 @@ class TargetGroup(models.Model):
 
 class Program(TrashableModel, TimestampedModel):
     committee = models.ForeignKey(
-        "orgs.Committee", verbose_name=_("committee"), on_delete=models.PROTECT, related_name="programs"
+        "orgs.Committee",
+        verbose_name=_("committee"),
+        on_delete=models.PROTECT,
+        related_name="programs",
     )
     year = models.PositiveSmallIntegerField(_("year"))
     title = models.CharField(_("title"), max_length=400)
@@ -127,11 +130,17 @@ class ProgramParty(models.Model):
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="parties")
     organization = models.ForeignKey(
-        "orgs.Organization", verbose_name=_("organization"), on_delete=models.PROTECT, related_name="+"
+        "orgs.Organization",
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     name_as_signed = models.CharField(
-        _("name as signed"), max_length=300, blank=True, help_text=_("The organization's name on the signed document.")
+        _("name as signed"),
+        max_length=300,
+        blank=True,
+        help_text=_("The organization's name on the signed document."),
     )
 
     objects = RestrictedQuerySet.as_manager()
@@ -152,8 +161,12 @@ class ProgramParty(models.Model):
         return self.name_as_signed or str(self.organization)
 
     def clean(self) -> None:
+        if self.organization_id is None or self.program_id is None:
+            return  # reported by the field itself
         if self.organization.committee_id != self.program.committee_id:
-            raise ValidationError({"organization": _("The party must belong to the program's committee.")})
+            raise ValidationError(
+                {"organization": _("The party must belong to the program's committee.")}
+            )
         if not self.name_as_signed:
             self.name_as_signed = self.organization.name
 
@@ -166,7 +179,12 @@ class Signature(models.Model):
 
     party = models.OneToOneField(ProgramParty, on_delete=models.CASCADE, related_name="signature")
     signer = models.ForeignKey(
-        "orgs.Person", verbose_name=_("signer"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "orgs.Person",
+        verbose_name=_("signer"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     signer_name = models.CharField(_("signer's name"), max_length=120)
     signer_title = models.CharField(_("signer's title"), max_length=300)
@@ -197,7 +215,10 @@ class ProgramContent(TimestampedModel):
     title = models.CharField(_("title"), max_length=400)
     description = models.TextField(_("description"), blank=True)
     lead = models.ForeignKey(
-        "orgs.Organization", verbose_name=_("lead organization"), on_delete=models.PROTECT, related_name="led_contents"
+        "orgs.Organization",
+        verbose_name=_("lead organization"),
+        on_delete=models.PROTECT,
+        related_name="led_contents",
     )
     co_organizations = models.ManyToManyField(
         "orgs.Organization",
@@ -231,7 +252,9 @@ class ProgramContent(TimestampedModel):
         ordering = ["program", "order", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(ends_on__isnull=True) | Q(starts_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                condition=Q(ends_on__isnull=True)
+                | Q(starts_on__isnull=True)
+                | Q(ends_on__gte=models.F("starts_on")),
                 name="programs_content_dates_order",
                 violation_error_message=_("The content must end on or after its start."),
             )
@@ -242,8 +265,12 @@ class ProgramContent(TimestampedModel):
 
     def clean(self) -> None:
         self.folded_title = fold(self.title)
-        if self.lead.committee_id != self.program.committee_id:
-            raise ValidationError({"lead": _("The lead organization must belong to the program's committee.")})
+        if self.program_id is None:
+            return  # reported by the field itself
+        if self.lead_id is not None and self.lead.committee_id != self.program.committee_id:
+            raise ValidationError(
+                {"lead": _("The lead organization must belong to the program's committee.")}
+            )
         for name, day in (("starts_on", self.starts_on), ("ends_on", self.ends_on)):
             if day is not None and not self.program.contains(day):
                 raise ValidationError({name: _("The date must lie inside the program's period.")})
@@ -288,7 +315,12 @@ class Target(models.Model):
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
     organization = models.ForeignKey(
-        "orgs.Organization", verbose_name=_("organization"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "orgs.Organization",
+        verbose_name=_("organization"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     value = models.DecimalField(_("target"), max_digits=18, decimal_places=2)
 
@@ -308,7 +340,9 @@ class Target(models.Model):
                 fields=["indicator", "organization"],
                 condition=Q(organization__isnull=False),
                 name="programs_target_org_uniq",
-                violation_error_message=_("The indicator already has a target for this organization."),
+                violation_error_message=_(
+                    "The indicator already has a target for this organization."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(value__gte=0),

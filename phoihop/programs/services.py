@@ -16,6 +16,7 @@ cleared, since the parties signed a text that is about to change.
 from __future__ import annotations
 
 import datetime
+import decimal
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -46,6 +47,7 @@ from phoihop.programs.models import (
 )
 
 S = ProgramStatus
+CENT = Decimal("0.01")
 
 TRANSITIONS = Transitions(
     {
@@ -633,7 +635,7 @@ def target_set(
 ) -> Target:
     """Set the overall target (no organization) or one organization's target."""
     permissions.require(actor, permissions.CHANGE, indicator)
-    amount = value if isinstance(value, Decimal) else Decimal(str(value))
+    amount = _as_amount(value)
     with transaction.atomic():
         program = _lock_program(indicator.content.program_id)
         _require_draft(program)
@@ -650,6 +652,17 @@ def target_set(
                 obj=Target(indicator=indicator, organization=organization, value=amount),
             )
         return core_services.model_update(actor=actor, obj=existing, data={"value": amount})
+
+
+def _as_amount(value: Decimal | int | str) -> Decimal:
+    """The value as stored (two decimals), so an unchanged target records no change;
+    values that do not fit are left for validation to refuse."""
+    amount = value if isinstance(value, Decimal) else Decimal(str(value))
+    try:
+        exact = amount.quantize(CENT, context=decimal.Context(traps=[decimal.Inexact]))
+    except decimal.DecimalException:
+        return amount
+    return exact
 
 
 def target_delete(*, actor: User, target: Target) -> None:

@@ -167,3 +167,90 @@ def advance(world: World, program: Program, status: str, *, actor: Any = None) -
         steps[step]()
         program.refresh_from_db()
     return program
+
+
+def make_user(
+    world: World, username: str, *, role: str, committee: Any, organization: Any = None
+) -> Any:
+    """A user holding one role (staff when secretariat, as the admin requires)."""
+    from phoihop.core.testing.world import PASSWORD
+    from phoihop.orgs import services as org_services
+
+    root = world.user("admin")
+    user = org_services.user_create(
+        actor=root,
+        username=username,
+        password=PASSWORD,
+        must_change_password=False,
+        first_name=username,
+        is_staff=role == "secretariat",
+    )
+    org_services.role_assign(
+        actor=root,
+        user=user,
+        role=role,
+        committee=committee,
+        organization=organization,
+        valid_from=datetime.date(2020, 1, 1),
+    )
+    return user
+
+
+def successor_committee(world: World) -> Any:
+    """A committee that took over from the world's (as Phú Thọ's took over Hòa Bình's)."""
+    from phoihop.orgs import services as org_services
+    from phoihop.orgs.models import Committee
+
+    new = org_services.committee_create(
+        actor=world.user("admin"),
+        code="phu-tho-moi",
+        name="Ban Chỉ đạo Chương trình PHHĐ tỉnh Phú Thọ (sau hợp nhất)",
+        short_name="BCĐ Phú Thọ mới",
+        province=world.province,
+        valid_from=datetime.date(2025, 7, 1),
+    )
+    # Set directly: only the link matters here, and the orgs service for it is the orgs
+    # app's to shape.
+    Committee.objects.filter(pk=world.committee.pk).update(successor=new)
+    world.committee.refresh_from_db()
+    return new
+
+
+def make_organization(world: World, *, name: str, committee: Any = None, **fields: Any) -> Any:
+    from phoihop.orgs import services as org_services
+    from phoihop.orgs.choices import OrgKind, OrgLevel
+
+    return org_services.organization_create(
+        actor=world.user("admin"),
+        committee=committee or world.committee,
+        name=name,
+        abbreviation=fields.pop("abbreviation", name[:20]),
+        kind=fields.pop("kind", OrgKind.SOCIOPOLITICAL),
+        level=fields.pop("level", OrgLevel.PROVINCE),
+        locality=fields.pop("locality", world.province),
+        valid_from=fields.pop("valid_from", datetime.date(2020, 1, 1)),
+        **fields,
+    )
+
+
+def successor_organization(
+    world: World, *, committee: Any, name: str, predecessors: list[Any], on: datetime.date
+) -> Any:
+    """A new organization recorded as the successor of `predecessors` from `on`."""
+    from phoihop.orgs import services as org_services
+    from phoihop.orgs.choices import OrgKind
+
+    org = make_organization(
+        world, name=name, committee=committee, kind=OrgKind.MILITARY, valid_from=on
+    )
+    org_services.organization_succeed(
+        actor=world.user("admin"),
+        predecessors=predecessors,
+        successor=org,
+        kind="merge" if len(predecessors) > 1 else "replace",
+        on=on,
+        move_users=False,
+    )
+    for old in predecessors:
+        old.refresh_from_db()
+    return org
