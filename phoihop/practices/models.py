@@ -68,6 +68,8 @@ class Practice(TrashableModel, TimestampedModel):
 
     def clean(self) -> None:
         self.folded_title = fold(self.title)
+        if self.committee_id is None and self.owner_id is not None:
+            self.committee_id = self.owner.committee_id  # a practice is its owner's committee's
         errors = {}
         if self.owner_id is not None and self.owner.committee_id != self.committee_id:
             errors["owner"] = _("The owner must belong to the committee.")
