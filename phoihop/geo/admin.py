@@ -4,7 +4,7 @@ through the services."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import admin
 from django.db import models
@@ -12,10 +12,16 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from phoihop.core.admin_base import ReadOnlyAdmin, ServiceModelAdmin
+from phoihop.core.models import User
 from phoihop.core.text import fold
 from phoihop.geo import services
 from phoihop.geo.choices import Level
 from phoihop.geo.models import AdminUnit, AdminUnitSuccession, AreaClassification
+
+
+def _actor(request: HttpRequest) -> User:
+    # The admin lets only signed-in staff this far (core.admin_base.admin_allowed).
+    return cast(User, request.user)
 
 
 def folded_search(
@@ -135,14 +141,14 @@ class AreaClassificationAdmin(ServiceModelAdmin):
         if change:
             stored = AreaClassification.objects.get(pk=obj.pk)
             saved = services.area_classification_update(
-                actor=request.user,
+                actor=_actor(request),
                 classification=stored,
                 valid_to=obj.valid_to,
                 source=obj.source,
             )
         else:
             saved = services.area_classification_set(
-                actor=request.user,
+                actor=_actor(request),
                 unit=obj.unit,
                 kind=obj.kind,
                 valid_from=obj.valid_from,
@@ -156,4 +162,4 @@ class AreaClassificationAdmin(ServiceModelAdmin):
         admin.ModelAdmin.save_related(self, request, form, formsets, change)
 
     def delete_via_service(self, *, request: HttpRequest, obj: AreaClassification) -> None:
-        services.area_classification_delete(actor=request.user, classification=obj)
+        services.area_classification_delete(actor=_actor(request), classification=obj)

@@ -79,9 +79,9 @@ def units() -> tuple[UnitRecord, ...]:
     for p in vietnam_provinces.Province.iter_all():
         key = _key(cur, Level.PROVINCE, p.code.value)
         provinces.append(_record(key, p, parent=None, province=key))
-    for p in legacy.Province.iter_all():
-        key = _key(old, Level.PROVINCE, p.code.value)
-        provinces.append(_record(key, p, parent=None, province=key))
+    for lp in legacy.Province.iter_all():
+        key = _key(old, Level.PROVINCE, lp.code.value)
+        provinces.append(_record(key, lp, parent=None, province=key))
     for d in legacy.District.iter_all():
         province = _key(old, Level.PROVINCE, d.province_code.value)
         key = _key(old, Level.DISTRICT, d.code.value)
@@ -91,11 +91,11 @@ def units() -> tuple[UnitRecord, ...]:
         province = _key(cur, Level.PROVINCE, w.province_code.value)
         key = _key(cur, Level.COMMUNE, w.code.value)
         communes.append(_record(key, w, parent=province, province=province))
-    for w in legacy.Ward.iter_all():
-        province = _key(old, Level.PROVINCE, w.province_code.value)
-        district = _key(old, Level.DISTRICT, w.district_code.value)
-        key = _key(old, Level.COMMUNE, w.code.value)
-        communes.append(_record(key, w, parent=district, province=province))
+    for lw in legacy.Ward.iter_all():
+        province = _key(old, Level.PROVINCE, lw.province_code.value)
+        district = _key(old, Level.DISTRICT, lw.district_code.value)
+        key = _key(old, Level.COMMUNE, lw.code.value)
+        communes.append(_record(key, lw, parent=district, province=province))
     return (*provinces, *districts, *communes)
 
 

@@ -151,8 +151,10 @@ def _rollup_to_provinces(units: dict[int, AdminUnit]) -> dict[int, Rollup]:
     result: dict[int, Rollup] = {}
     sources: dict[int, set[int]] = {}
     for pk, unit in units.items():
-        if unit.scheme == Scheme.CURRENT:
+        if unit.scheme == Scheme.CURRENT and unit.province_id is not None:
             result[pk] = Rollup(unit_ids=(unit.province_id,), approximate=False)
+        elif unit.scheme == Scheme.CURRENT:
+            result[pk] = Rollup(unit_ids=(), approximate=True)
         else:
             sources[pk] = {unit.province_id} if unit.province_id else set()
     result.update(_rollup_from_links(sources))

@@ -244,8 +244,8 @@ def test_command_prints_a_summary(geo_units):
     with translation.override("en"):
         call_command("load_geo", stdout=out)
     text = out.getvalue()
-    assert "before 1 July 2025: 63 provinces, 696 districts, 10051 communes" in text
-    assert "from 1 July 2025: 34 provinces, 3321 communes" in text
+    assert "before 1 July 2025: 63 provinces, 696 districts, 10,051 communes" in text
+    assert "from 1 July 2025: 34 provinces, 3,321 communes" in text
     assert "Nothing to change" in text
 
 
@@ -254,5 +254,5 @@ def test_command_speaks_vietnamese(geo_units):
     with translation.override("vi"):
         call_command("load_geo", stdout=out)
     text = out.getvalue()
-    assert "63 đơn vị cấp tỉnh, 696 đơn vị cấp huyện, 10051 đơn vị cấp xã" in text
+    assert "63 đơn vị cấp tỉnh, 696 đơn vị cấp huyện, 10.051 đơn vị cấp xã" in text
     assert "Không có gì thay đổi" in text

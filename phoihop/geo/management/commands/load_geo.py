@@ -6,10 +6,16 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from phoihop.geo import services
 from phoihop.geo.choices import Level, Scheme
+
+
+def _n(value: int) -> str:
+    """10.051 in Vietnamese, 10,051 in English."""
+    return formats.number_format(value, force_grouping=True)
 
 
 class Command(BaseCommand):
@@ -27,16 +33,16 @@ class Command(BaseCommand):
                 "  before 1 July 2025: {provinces} provinces, {districts} districts, "
                 "{communes} communes"
             ).format(
-                provinces=summary.count(old, Level.PROVINCE),
-                districts=summary.count(old, Level.DISTRICT),
-                communes=summary.count(old, Level.COMMUNE),
+                provinces=_n(summary.count(old, Level.PROVINCE)),
+                districts=_n(summary.count(old, Level.DISTRICT)),
+                communes=_n(summary.count(old, Level.COMMUNE)),
             ),
             _("  from 1 July 2025: {provinces} provinces, {communes} communes").format(
-                provinces=summary.count(cur, Level.PROVINCE),
-                communes=summary.count(cur, Level.COMMUNE),
+                provinces=_n(summary.count(cur, Level.PROVINCE)),
+                communes=_n(summary.count(cur, Level.COMMUNE)),
             ),
             _("  successions old → new: {count}, of which {partial} from a split unit").format(
-                count=summary.successions, partial=summary.partial_successions
+                count=_n(summary.successions), partial=_n(summary.partial_successions)
             ),
         ]
         if summary.changed:
@@ -45,11 +51,11 @@ class Command(BaseCommand):
                     "Units: {created} added, {updated} updated. Successions: {s_created} "
                     "added, {s_updated} updated, {s_removed} removed."
                 ).format(
-                    created=summary.units_created,
-                    updated=summary.units_updated,
-                    s_created=summary.successions_created,
-                    s_updated=summary.successions_updated,
-                    s_removed=summary.successions_removed,
+                    created=_n(summary.units_created),
+                    updated=_n(summary.units_updated),
+                    s_created=_n(summary.successions_created),
+                    s_updated=_n(summary.successions_updated),
+                    s_removed=_n(summary.successions_removed),
                 )
             )
         else:
@@ -57,8 +63,12 @@ class Command(BaseCommand):
         if summary.units_unknown:
             lines.append(
                 _("{count} units in the database are not in the package; they were kept.").format(
-                    count=summary.units_unknown
+                    count=_n(summary.units_unknown)
                 )
             )
-        lines.append(_("Done in {seconds} s.").format(seconds=f"{time.monotonic() - started:.1f}"))
+        lines.append(
+            _("Done in {seconds} s.").format(
+                seconds=formats.number_format(time.monotonic() - started, decimal_pos=1)
+            )
+        )
         self.stdout.write("\n".join(lines))
