@@ -69,7 +69,7 @@ def build_world() -> World:
 
     province = unit(Scheme.PRE_2025, Level.PROVINCE, 17, "Tỉnh Hoà Bình")
     district = unit(Scheme.PRE_2025, Level.DISTRICT, 156, "Huyện Mai Châu", province)
-    commune = unit(Scheme.PRE_2025, Level.COMMUNE, 5197, "Thị trấn Mai Châu", district)
+    commune = unit(Scheme.PRE_2025, Level.COMMUNE, 5200, "Thị trấn Mai Châu", district)
     other_province = unit(Scheme.CURRENT, Level.PROVINCE, 25, "Tỉnh Phú Thọ")
 
     root = User.objects.create_superuser("root", "root@example.org", PASSWORD)
