@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "phoihop.programs",
     "phoihop.activities",
     "phoihop.practices",
+    "phoihop.demo",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,44 @@
+"""`phoihop demo`: load the demo province (once; a second run changes nothing)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from phoihop.demo import data
+from phoihop.demo.builder import DemoBuilder, demo_accounts, demo_loaded
+
+
+class Command(BaseCommand):
+    help = "Load the demo data: Hòa Bình 2022–2023 and Phú Thọ from 1 July 2025."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--accounts", action="store_true", help="Only list the demo accounts.")
+        parser.add_argument(
+            "--scale", type=float, default=1.0, help="Share of the activities to generate (tests)."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["accounts"]:
+            self.print_accounts()
+            return
+        if demo_loaded():
+            self.stdout.write("The demo data is already loaded; nothing changed.")
+            return
+        started = time.monotonic()
+        DemoBuilder(activities_scale=options["scale"], log=self.stdout.write).build()
+        self.stdout.write(f"Demo data loaded in {time.monotonic() - started:.0f} s.")
+
+    def print_accounts(self) -> None:
+        rows = demo_accounts()
+        if not rows:
+            return
+        self.stdout.write("")
+        self.stdout.write("Tài khoản dùng thử (DỮ LIỆU MẪU) / demo accounts:")
+        self.stdout.write(f"  mật khẩu / password: {data.DEMO_PASSWORD}")
+        width = max(len(r[0]) for r in rows)
+        for username, role, where in rows:
+            self.stdout.write(f"  {username.ljust(width)}  {role:<12} {where}")
+        self.stdout.write("")

@@ -1,0 +1,144 @@
+"""The demo: the province of the source article, loaded through the services."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models import Count, F
+
+from phoihop.activities.models import Activity, Credit, NilReport
+from phoihop.core.models import AuditEvent, User
+from phoihop.demo import data
+from phoihop.demo.builder import DemoBuilder, demo_accounts
+from phoihop.geo.choices import AreaKind, Scheme
+from phoihop.geo.models import AreaClassification
+from phoihop.orgs.models import Committee, Organization, RoleAssignment
+from phoihop.practices.models import Practice
+from phoihop.programs.models import Program, Signature
+
+
+def fingerprint() -> list[tuple]:
+    return list(
+        Activity.all_objects.order_by("uuid").values_list(
+            "uuid", "status", "title", "start_date", "locality_id", "organization__name"
+        )
+    )
+
+
+@pytest.mark.django_db
+def test_small_demo_is_deterministic_and_idempotent():
+    prints = []
+    for _ in range(2):
+        with transaction.atomic():
+            DemoBuilder(activities_scale=0.01).build()
+            prints.append((fingerprint(), AuditEvent.objects.count()))
+            call_command("demo")  # already loaded: a second run changes nothing
+            assert fingerprint() == prints[-1][0]
+            assert AuditEvent.objects.count() == prints[-1][1]
+            transaction.set_rollback(True)
+    assert prints[0] == prints[1]
+    assert len(prints[0][0]) >= 30
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_full_demo_has_the_counts_and_the_mix():
+    accounts = DemoBuilder().build()
+    hb = Committee.objects.get(code="hoa-binh")
+    pt = Committee.objects.get(code="phu-tho")
+
+    # Hòa Bình: eight provincial parties with branches in the ten districts.
+    provincial = Organization.objects.filter(committee=hb, level="province")
+    assert provincial.count() == 8
+    assert Organization.objects.filter(committee=hb, level="district").count() == 80
+    assert {o.name for o in provincial} >= {
+        "Bộ Chỉ huy Quân sự tỉnh Hòa Bình",
+        "Hội Chữ thập đỏ tỉnh Hòa Bình",
+        "Tỉnh đoàn Hòa Bình",
+    }
+    head = hb.positions.get(position="head")
+    assert "Trưởng ban Dân vận Tỉnh ủy" in head.title
+    assert "Chủ tịch Ủy ban MTTQ Việt Nam tỉnh" in head.title
+    dbkk = AreaClassification.objects.filter(
+        kind=AreaKind.EXTREMELY_DIFFICULT, unit__province__code=17, unit__scheme=Scheme.PRE_2025
+    )
+    assert dbkk.count() == 59
+
+    # The 2022 and 2023 programs, signed by every party; 2023 at the review conference.
+    p2022 = Program.objects.get(committee=hb, year=2022)
+    p2023 = Program.objects.get(committee=hb, year=2023)
+    assert p2022.status == "closed"
+    assert p2023.status == "in_force"
+    for program in (p2022, p2023):
+        assert 8 <= program.contents.count() <= 12
+        assert program.parties.count() == 8
+        assert Signature.objects.filter(party__program=program).count() == 8
+    signed_2023 = {s.signed_at.date() for s in Signature.objects.filter(party__program=p2023)}
+    assert signed_2023 == {datetime.date(2023, 3, 24)}
+    assert p2023.contents.filter(lineage__isnull=False).count() == p2023.contents.count()
+
+    # At least 3,000 activities over at least 100 communes, with the mix the issue asks.
+    series = Activity.objects.filter(committee=hb).values("series").distinct().count()
+    series_all = Activity.objects.values("series").distinct().count()
+    assert series >= 3000
+    communes = Activity.objects.filter(committee=hb).values("locality").distinct().count()
+    assert communes >= 100
+    total = Activity.objects.filter(revision_of__isnull=True).count()
+    assert total == series_all
+    drafts = Activity.objects.filter(status="draft", revision_of__isnull=True).count()
+    returned = Activity.objects.filter(status="returned").count()
+    assert drafts >= 0.10 * total
+    assert returned >= 0.05 * total
+    assert not Activity.objects.filter(status="returned", return_reason="").exists()
+    assert Activity.objects.filter(not_for_publication=True).exists()
+    assert Activity.objects.filter(status="superseded").exists()
+    assert Activity.objects.filter(revision_of__isnull=False, status="approved").exists()
+    assert Activity.objects.filter(revision_of__isnull=False, status="draft").exists()
+    co_organized = Activity.objects.annotate(n=Count("credits")).filter(n__gt=1)
+    assert co_organized.count() >= 0.15 * total
+    assert Credit.objects.filter(confirmed_at__isnull=True).exists()
+    assert NilReport.objects.filter(committee=hb).count() >= 50
+    late = Activity.objects.filter(
+        committee=hb, submitted_at__gt=F("end_date") + datetime.timedelta(days=100)
+    )
+    assert late.exists()
+
+    # Practices with evaluations and replications.
+    practices = Practice.objects.filter(committee=hb)
+    assert practices.count() == len(data.PRACTICES)
+    assert practices.filter(evaluations__isnull=False).distinct().count() >= 6
+    assert practices.filter(status="replicated").exists()
+    assert practices.filter(replications__isnull=False).distinct().count() >= 3
+
+    # Phú Thọ after 1 July 2025: the successor, a 2026 program on current units.
+    assert hb.successor == pt
+    p2026 = Program.objects.get(committee=pt, year=2026)
+    assert p2026.status == "in_force"
+    pt_activities = Activity.objects.filter(committee=pt)
+    assert pt_activities.count() >= 200
+    assert not pt_activities.exclude(locality__scheme=Scheme.CURRENT).exists()
+    assert (
+        not Activity.objects.filter(committee=hb).exclude(locality__scheme=Scheme.PRE_2025).exists()
+    )
+    assert Organization.objects.filter(committee=pt, level="region").count() == 4
+
+    # Accounts for every role, including Phú Thọ and focal points of two organizations.
+    listed = {row[0] for row in demo_accounts()}
+    assert {"quantri", "thuongtruc", "lanhdao", "bientap", "dm.bochqs", "dm.hoictd"} <= listed
+    assert "thuongtruc.phutho" in listed
+    roles = set(RoleAssignment.objects.values_list("role", flat=True))
+    assert roles >= {"secretariat", "leader", "editor", "focal"}
+    assert User.objects.get(username="quantri").is_superuser
+    assert User.objects.get(username="dm.hoictd").check_password(data.DEMO_PASSWORD)
+    assert accounts.rows == demo_accounts()
+
+    # Loaded through the services: every activity has its audit trail.
+    audited = set(
+        AuditEvent.objects.filter(content_type__model="activity").values_list(
+            "object_id", flat=True
+        )
+    )
+    assert audited == {str(pk) for pk in Activity.all_objects.values_list("pk", flat=True)}
