@@ -174,7 +174,7 @@ def practice_evaluate(
     evaluation = Evaluation(
         practice=practice,
         criteria=criteria,
-        score=Decimal(str(score)),
+        score=Decimal(str(score)).quantize(Decimal("0.01")),
         evaluator=evaluator,
         evaluated_on=evaluated_on,
         conclusion=conclusion,
