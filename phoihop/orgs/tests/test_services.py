@@ -335,6 +335,9 @@ def test_organization_trash_and_restore(world):
     assert audit_rows(branch, "trash").count() == 1
     services.organization_restore(actor=sec, organization=fresh(branch))
     assert Organization.objects.filter(pk=branch.pk).exists()
+    row = audit_rows(branch, "restore").get()
+    assert row.before["deleted_at"] is not None
+    assert row.after["deleted_at"] is None
     with pytest.raises(PermissionDenied):
         services.organization_trash(actor=world.user("focal_a"), organization=branch)
 
