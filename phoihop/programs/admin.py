@@ -133,9 +133,8 @@ class ProgramsAdmin(ServiceModelAdmin):
             except ValidationError as exc:
                 self.message_user(request, f"{obj}: {_error_text(exc)}", messages.ERROR)
             except PermissionDenied:
-                self.message_user(
-                    request, f"{obj}: {gettext('You may not do this.')}", messages.ERROR
-                )
+                denied = gettext("You may not do this.")
+                self.message_user(request, f"{obj}: {denied}", messages.ERROR)
             else:
                 count += 1
         if count:
@@ -467,7 +466,7 @@ class ProgramAdmin(ProgramsAdmin):
             gettext("{count} program(s) put back in force."),
         )
 
-    @admin.action(description=_("Close"))
+    @admin.action(description=_("Close the program"))
     def close(self, request: HttpRequest, queryset: models.QuerySet) -> None:
         self._run_action(
             request, queryset, services.program_close, gettext("{count} program(s) closed.")

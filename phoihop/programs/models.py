@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from phoihop.core.models import RestrictedQuerySet, TimestampedModel, TrashableModel
 from phoihop.core.text import fold
@@ -22,7 +23,7 @@ class LegalDocument(models.Model):
     number = models.CharField(_("number/symbol"), max_length=60)
     date = models.DateField(_("date"))
     issuer = models.CharField(_("issuer"), max_length=200)
-    title = models.CharField(_("title"), max_length=500)
+    title = models.CharField(pgettext_lazy("heading of a document", "title"), max_length=500)
 
     objects = RestrictedQuerySet.as_manager()
 
@@ -68,7 +69,7 @@ class Program(TrashableModel, TimestampedModel):
         related_name="programs",
     )
     year = models.PositiveSmallIntegerField(_("year"))
-    title = models.CharField(_("title"), max_length=400)
+    title = models.CharField(pgettext_lazy("heading of a document", "title"), max_length=400)
     number = models.CharField(_("number/symbol"), max_length=60, blank=True)
     period_start = models.DateField(_("period start"))
     period_end = models.DateField(_("period end"))
@@ -212,7 +213,7 @@ class ProgramContent(TimestampedModel):
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="contents")
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    title = models.CharField(_("title"), max_length=400)
+    title = models.CharField(pgettext_lazy("heading of a document", "title"), max_length=400)
     description = models.TextField(_("description"), blank=True)
     lead = models.ForeignKey(
         "orgs.Organization",
