@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from phoihop.core.models import RestrictedQuerySet, TimestampedModel, TrashableModel
 from phoihop.core.text import fold
@@ -267,7 +268,9 @@ class Person(TrashableModel, TimestampedModel):
         Committee, verbose_name=_("committee"), on_delete=models.PROTECT, related_name="people"
     )
     full_name = models.CharField(_("full name"), max_length=120)
-    title = models.CharField(_("title"), max_length=300, blank=True)
+    title = models.CharField(
+        pgettext_lazy("office held by a person", "title"), max_length=300, blank=True
+    )
     rank = models.CharField(
         _("military rank"),
         max_length=60,

@@ -35,7 +35,7 @@ class Practice(TrashableModel, TimestampedModel):
         on_delete=models.SET_NULL,
         related_name="practices",
     )
-    title = models.CharField(_("name"), max_length=300)
+    title = models.CharField(_("model name"), max_length=300)
     description = models.TextField(_("description"), blank=True)
     localities = models.ManyToManyField(
         "geo.AdminUnit", verbose_name=_("localities"), blank=True, related_name="practices"
@@ -135,11 +135,11 @@ class Replication(models.Model):
         related_name="replications",
     )
     locality = models.ForeignKey(
-        "geo.AdminUnit", verbose_name=_("where"), on_delete=models.PROTECT, related_name="+"
+        "geo.AdminUnit", verbose_name=_("locality"), on_delete=models.PROTECT, related_name="+"
     )
     organization = models.ForeignKey(
         "orgs.Organization",
-        verbose_name=_("by"),
+        verbose_name=_("replicating organization"),
         on_delete=models.PROTECT,
         related_name="replications",
     )
