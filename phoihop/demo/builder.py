@@ -9,13 +9,13 @@ from __future__ import annotations
 import datetime
 import random
 import uuid as uuidlib
+import zoneinfo
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from phoihop.core import audit, clock
 from phoihop.core.context_processors import DEMO_FLAG
@@ -30,16 +30,16 @@ D = datetime.date
 
 
 # The demo's "now": nothing in it happens later, whenever it is loaded.
-DEMO_NOW = datetime.datetime(2026, 11, 28, 12, 0)
+VN = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+DEMO_NOW = datetime.datetime(2026, 11, 28, 12, 0, tzinfo=VN)
 
 
 def at(day: datetime.date, hour: int = 9, minute: int = 0) -> datetime.datetime:
-    moment = min(datetime.datetime.combine(day, datetime.time(hour, minute)), DEMO_NOW)
-    return timezone.make_aware(moment)
+    return min(datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=VN), DEMO_NOW)
 
 
 def cap(moment: datetime.datetime) -> datetime.datetime:
-    return min(moment, timezone.make_aware(DEMO_NOW))
+    return min(moment, DEMO_NOW)
 
 
 def quarter_of(day: datetime.date) -> int:
@@ -285,7 +285,9 @@ class DemoBuilder:
                         actor=actor,
                         committee=hb.committee,
                         name=party.branch.format(district=district.name),
-                        abbreviation=f"{party.branch_abbreviation} {district.name.split(' ', 1)[1]}",
+                        abbreviation=(
+                            f"{party.branch_abbreviation} {district.name.split(' ', 1)[1]}"
+                        ),
                         kind=party.kind,
                         level=OrgLevel.DISTRICT,
                         locality=district,
@@ -646,7 +648,7 @@ class DemoBuilder:
         return values
 
     def _one_activity(
-        self, program: Any, place: Place, content: Any, spec: Any, status: str, plan: YearPlan
+        self, program: Any, place: Place, content: Any, spec: Any, *, status: str, plan: YearPlan
     ) -> Any:
         from phoihop.activities import services as acts
 
@@ -797,7 +799,9 @@ class DemoBuilder:
                     practice=practice,
                     evaluated_on=D(2022, 11, 20 - i),
                     evaluator="Tổ giúp việc Ban Chỉ đạo",
-                    criteria="Hiệu quả thiết thực; mức độ tham gia của Nhân dân; khả năng nhân rộng",
+                    criteria=(
+                        "Hiệu quả thiết thực; mức độ tham gia của Nhân dân; khả năng nhân rộng"
+                    ),
                     score=Decimal(70 + (i * 7) % 28),
                     conclusion="Mô hình phát huy hiệu quả, được Nhân dân đồng tình hưởng ứng.",
                 )
@@ -820,7 +824,9 @@ class DemoBuilder:
                         locality=where,
                         organization=by,
                         since=since,
-                        results=f"Đã triển khai tại {where.name}, bước đầu mang lại kết quả tích cực.",
+                        results=(
+                            f"Đã triển khai tại {where.name}, bước đầu mang lại kết quả tích cực."
+                        ),
                     )
 
     # -- Phú Thọ after 1 July 2025 ---------------------------------------------------
@@ -1038,7 +1044,7 @@ class YearPlan:
     def quarters(self, program: Any) -> Iterator[int]:
         last = min(program.period_end, self.last_day or program.period_end)
         for q in range(4):
-            start, end = quarter_bounds(program.year, q)
+            _, end = quarter_bounds(program.year, q)
             if end + datetime.timedelta(days=program.deadline_days) <= last:
                 yield q
 
