@@ -15,8 +15,8 @@ from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from phoihop.activities import services
 from phoihop.activities.models import (
@@ -271,6 +271,8 @@ class ActivityAdmin(ServiceFormAdmin):
         data = form.cleaned_data
         parts: dict[str, Any] = {"co_organizations": list(data.get("co_organizations") or [])}
         for formset in formsets:
+            # The service saves the rows; the admin's change message reads these.
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
             rows = [
                 f.cleaned_data
                 for f in formset.forms
@@ -328,11 +330,10 @@ class ActivityAdmin(ServiceFormAdmin):
 
     @admin.action(description=_("Approve the selected reports"), permissions=["approve"])
     def approve_selected(self, request: HttpRequest, queryset: QuerySet[Activity]) -> None:
-        n = queryset.count()
         self._bulk(
             request,
             lambda: services.activities_approve_many(actor=request.user, activities=list(queryset)),
-            ngettext("{count} report approved.", "{count} reports approved.", n),
+            gettext("Reports approved: {count}."),
         )
 
     @admin.action(
@@ -340,13 +341,12 @@ class ActivityAdmin(ServiceFormAdmin):
         permissions=["approve"],
     )
     def return_selected(self, request: HttpRequest, queryset: QuerySet[Activity]) -> None:
-        n = queryset.count()
         self._bulk(
             request,
             lambda: services.activities_return_many(
                 actor=request.user, activities=list(queryset), reason=request.POST.get("reason", "")
             ),
-            ngettext("{count} report returned.", "{count} reports returned.", n),
+            gettext("Reports returned: {count}."),
         )
 
 

@@ -40,7 +40,11 @@ class Activity(TrashableModel, TimestampedModel):
         editable=False,
     )
     committee = models.ForeignKey(
-        "orgs.Committee", on_delete=models.PROTECT, related_name="+", editable=False
+        "orgs.Committee",
+        verbose_name=_("committee"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
     )
     program = models.ForeignKey(
         "programs.Program",
@@ -84,11 +88,16 @@ class Activity(TrashableModel, TimestampedModel):
     )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -98,6 +107,7 @@ class Activity(TrashableModel, TimestampedModel):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True, editable=False)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -211,7 +221,12 @@ class _ActivityPart(models.Model):
 class Participation(_ActivityPart):
     """Participants of one target group, counted as person-times (lượt)."""
 
-    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="participations")
+    activity = models.ForeignKey(
+        Activity,
+        verbose_name=_("activity report"),
+        on_delete=models.CASCADE,
+        related_name="participations",
+    )
     target_group = models.ForeignKey(
         "programs.TargetGroup",
         verbose_name=_("target group"),
@@ -238,7 +253,9 @@ class Participation(_ActivityPart):
 
 
 class IndicatorValue(_ActivityPart):
-    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="values")
+    activity = models.ForeignKey(
+        Activity, verbose_name=_("activity report"), on_delete=models.CASCADE, related_name="values"
+    )
     indicator = models.ForeignKey(
         "programs.Indicator",
         verbose_name=_("indicator"),
@@ -297,7 +314,12 @@ class IndicatorValue(_ActivityPart):
 
 
 class Funding(_ActivityPart):
-    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="funding")
+    activity = models.ForeignKey(
+        Activity,
+        verbose_name=_("activity report"),
+        on_delete=models.CASCADE,
+        related_name="funding",
+    )
     source = models.CharField(_("source"), max_length=10, choices=FundingSource.choices)
     amount = models.BigIntegerField(_("amount (đồng)"))
 
@@ -327,7 +349,12 @@ class Credit(_ActivityPart):
     """An organization credited with the activity. The reporter's credit is confirmed at
     once; a co-organizer confirms its own."""
 
-    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="credits")
+    activity = models.ForeignKey(
+        Activity,
+        verbose_name=_("activity report"),
+        on_delete=models.CASCADE,
+        related_name="credits",
+    )
     organization = models.ForeignKey(
         "orgs.Organization",
         verbose_name=_("organization"),
@@ -336,7 +363,12 @@ class Credit(_ActivityPart):
     )
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
 
     objects = RestrictedQuerySet.as_manager()
@@ -358,7 +390,12 @@ class Credit(_ActivityPart):
 
 
 class Attachment(_ActivityPart):
-    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="attachments")
+    activity = models.ForeignKey(
+        Activity,
+        verbose_name=_("activity report"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
     kind = models.CharField(
         _("kind"), max_length=10, choices=AttachmentKind.choices, default=AttachmentKind.PHOTO
     )
@@ -369,7 +406,10 @@ class Attachment(_ActivityPart):
     size = models.PositiveIntegerField(_("size (bytes)"), default=0)
     uuid = models.UUIDField(_("public id"), default=uuidlib.uuid4, unique=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
@@ -388,7 +428,11 @@ class NilReport(TimestampedModel):
     """An organization had nothing to report for a period: counts as a report received."""
 
     committee = models.ForeignKey(
-        "orgs.Committee", on_delete=models.PROTECT, related_name="+", editable=False
+        "orgs.Committee",
+        verbose_name=_("committee"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
     )
     program = models.ForeignKey(
         "programs.Program",
@@ -406,7 +450,11 @@ class NilReport(TimestampedModel):
     period_end = models.DateField(_("period end"))
     note = models.TextField(_("note"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
     )
 
     objects = RestrictedQuerySet.as_manager()
@@ -436,8 +484,18 @@ class NilReport(TimestampedModel):
 class Comment(_ActivityPart):
     """The comment thread of a report (questions, reasons, answers)."""
 
-    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="comments")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    activity = models.ForeignKey(
+        Activity,
+        verbose_name=_("activity report"),
+        on_delete=models.CASCADE,
+        related_name="comments",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     text = models.TextField(_("comment"))
     at = models.DateTimeField(_("at"), auto_now_add=True)
 

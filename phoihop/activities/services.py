@@ -785,7 +785,10 @@ def activity_revise(
         if existing is not None:
             if existing.revision_of_id != activity.pk:
                 raise ValidationError(
-                    _("This report id is already used by another report; reload and try again."),
+                    _(
+                        "This report id is already used by another report; reload the form and "
+                        "try again."
+                    ),
                     code="uuid_taken",
                 )
             return _for_retry(actor, existing)
