@@ -4,7 +4,7 @@ from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from phoihop.core.admin_base import ReadOnlyAdmin, ServiceModelAdmin
-from phoihop.core.models import Abbreviation, AuditEvent, User
+from phoihop.core.models import Abbreviation, AuditEvent, SiteFlag, User
 
 admin.site.site_header = _("PhốiHợp administration")
 admin.site.site_title = "PhốiHợp"
@@ -37,6 +37,14 @@ class AuditEventAdmin(ReadOnlyAdmin):
     search_fields = ("object_repr", "actor__username", "request_id")
     date_hierarchy = "at"
     list_select_related = ("actor", "content_type")
+
+
+@admin.register(SiteFlag)
+class SiteFlagAdmin(ReadOnlyAdmin):
+    """Installation facts (demo loaded, first run done): shown to system admins only."""
+
+    status_fields = ()
+    list_display = ("key",)
 
 
 @admin.register(Abbreviation)
