@@ -395,7 +395,31 @@ def program_update(*, actor: User, program: Program, data: Mapping[str, Any]) ->
             and (fresh.period_start, fresh.period_end) == calendar_period(fresh.year)
         ):
             plain["period_start"], plain["period_end"] = calendar_period(year)
+        _check_contents_fit(
+            fresh,
+            plain.get("period_start", fresh.period_start),
+            plain.get("period_end", fresh.period_end),
+        )
         return core_services.model_update(actor=actor, obj=fresh, data=plain, m2m=m2m)
+
+
+def _check_contents_fit(program: Program, start: datetime.date, end: datetime.date) -> None:
+    """A new period must still hold the dates of the program's contents."""
+    outside = program.contents.filter(
+        models.Q(starts_on__lt=start)
+        | models.Q(starts_on__gt=end)
+        | models.Q(ends_on__lt=start)
+        | models.Q(ends_on__gt=end)
+    )
+    titles = list(outside.values_list("title", flat=True)[:5])
+    if titles:
+        raise ValidationError(
+            _(
+                "These contents have dates outside the new period: {titles}. Change their "
+                "dates first."
+            ).format(titles="; ".join(titles)),
+            code="contents_outside_period",
+        )
 
 
 @transaction.atomic

@@ -71,9 +71,18 @@ def make_program(
 ) -> Program:
     """A small program of `committee` (the world's by default), built through the services
     and then moved to `status` along the allowed transitions."""
-    actor = actor or world.user("secretariat")
     committee = committee or world.committee
-    org_a, org_b = world.org_a, world.org_b
+    if committee == world.committee:
+        actor = actor or world.user("secretariat")
+        org_a, org_b = world.org_a, world.org_b
+    else:  # another committee: its own organizations, made as needed
+        actor = actor or world.user("admin")
+        orgs = list(committee.organizations.order_by("pk")[:2])
+        while len(orgs) < 2:
+            orgs.append(
+                make_organization(world, name=f"Tổ chức {len(orgs) + 1}", committee=committee)
+            )
+        org_a, org_b = orgs
     groups = [target_group(world, code, name, i) for i, (code, name) in enumerate(TARGET_GROUPS)]
     nq35 = legal_document(world)
 

@@ -399,3 +399,39 @@ def test_reference_data_through_the_admin(world, admin_client):
     response = admin_client.post(url(TargetGroup, "delete", group.pk), {"post": "yes"})
     assert not TargetGroup.objects.filter(pk=group.pk).exists()
     assert audit.history(group).filter(action="delete").exists()
+
+
+def _autocomplete(client, model: str, field: str, term: str = "") -> list[str]:
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "programs", "model_name": model, "field_name": field, "term": term},
+    )
+    assert response.status_code == 200
+    return [row["text"] for row in response.json()["results"]]
+
+
+def test_autocomplete_for_legal_documents_and_organizations(world, client_for):
+    program = make_program(world)
+    form = client_for("secretariat").get(url(ProgramContent, "add")).context["adminform"].form
+    for name in ("lead", "co_organizations", "legal_basis", "program"):
+        assert "admin-autocomplete" in str(form[name]), name
+    secretariat = client_for("secretariat")
+    assert _autocomplete(secretariat, "program", "legal_basis", "35") == [
+        str(program.legal_basis.get())
+    ]
+    leads = _autocomplete(secretariat, "programcontent", "lead")
+    assert set(leads) == {world.org_a.name, world.org_b.name}
+    # Another committee's secretariat finds none of this committee's organizations.
+    other = _autocomplete(client_for("other_secretariat"), "programcontent", "lead")
+    assert world.org_a.name not in other
+    assert world.other_org.name in other
+
+
+def test_a_refused_delete_comes_back_as_a_message(world, admin_client):
+    program = make_program(world)
+    doc = program.legal_basis.get()
+    response = admin_client.post(url(LegalDocument, "delete", doc.pk), {"post": "yes"}, follow=True)
+    assert response.status_code == 200
+    assert LegalDocument.objects.filter(pk=doc.pk).exists()
+    errors = [m for m in get_messages(response.wsgi_request) if m.level == messages.ERROR]
+    assert len(errors) == 1

@@ -208,6 +208,25 @@ def test_program_update_in_draft_is_audited(world, program, sec):
     assert set(event.changed_fields) >= {"title", "year", "period_start", "period_end"}
 
 
+def test_a_new_period_must_hold_the_contents_dates(world, program, sec):
+    services.content_update(
+        actor=sec,
+        content=program.contents.first(),
+        data={"starts_on": datetime.date(2023, 3, 1)},
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.program_update(actor=sec, program=program, data={"year": 2024})
+    assert exc.value.code == "contents_outside_period"
+    program.refresh_from_db()
+    assert program.year == 2023
+
+
+def test_make_program_for_another_committee(world):
+    other = make_program(world, committee=world.other_committee, status=S.IN_FORCE)
+    assert {p.organization.committee for p in other.parties.all()} == {world.other_committee}
+    assert other.status == S.IN_FORCE
+
+
 def test_program_update_of_legal_basis_records_m2m(world, program, sec):
     kl21 = legal_document(world, number="21-KL/TW", date=datetime.date(2021, 10, 25))
     services.program_update(
