@@ -1,12 +1,14 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ActivityStatus(models.TextChoices):
-    DRAFT = "draft", _("draft")
-    SUBMITTED = "submitted", _("submitted")
-    APPROVED = "approved", _("approved")
-    RETURNED = "returned", _("returned")
+    # Contexts keep these apart from other apps' statuses of the same English words.
+    DRAFT = "draft", pgettext_lazy("activity status", "draft")
+    SUBMITTED = "submitted", pgettext_lazy("activity status", "submitted")
+    APPROVED = "approved", pgettext_lazy("activity status", "approved")
+    RETURNED = "returned", pgettext_lazy("activity status", "returned")
     SUPERSEDED = "superseded", _("superseded by a revision")
 
 
@@ -14,7 +16,7 @@ class FundingSource(models.TextChoices):
     STATE = "state", _("state budget")
     OWN = "own", _("organization's own funds")
     MOBILIZED = "mobilized", _("mobilized (xã hội hóa)")
-    OTHER = "other", _("other")
+    OTHER = "other", pgettext_lazy("funding source", "other")
 
 
 class AttachmentKind(models.TextChoices):

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from phoihop.activities.choices import ActivityStatus, AttachmentKind, FundingSource
 from phoihop.core.models import RestrictedQuerySet, TimestampedModel, TrashableModel
@@ -64,7 +65,7 @@ class Activity(TrashableModel, TimestampedModel):
         on_delete=models.PROTECT,
         related_name="activities",
     )
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(pgettext_lazy("activity", "title"), max_length=300)
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
     locality = models.ForeignKey(
@@ -446,8 +447,8 @@ class NilReport(TimestampedModel):
         on_delete=models.PROTECT,
         related_name="nil_reports",
     )
-    period_start = models.DateField(_("period start"))
-    period_end = models.DateField(_("period end"))
+    period_start = models.DateField(pgettext_lazy("nil report", "period start"))
+    period_end = models.DateField(pgettext_lazy("nil report", "period end"))
     note = models.TextField(_("note"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
