@@ -1239,3 +1239,54 @@ def test_every_service_writes_its_audit_row(s, media):
         assert event.committee_id == s.world.committee.pk, action
         if has_before and has_after and action not in ("credit_confirm",):
             assert event.changed_fields, action
+
+
+# -- concurrency -----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_concurrent_retry_waits_for_the_first_and_gets_it_back(s):
+    """The second request finds nothing (the first has not committed), inserts, waits on
+    the unique index, and answers with the first request's report instead of failing."""
+    import threading
+    import time
+
+    from django.db import connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs a database server where two transactions run at once")
+    key = uuid.uuid4()
+    inserted, release = threading.Event(), threading.Event()
+    results: dict[str, object] = {}
+
+    def run(name, body):
+        try:
+            results[name] = body()
+        except Exception as exc:  # reported by the assertion below
+            results[name] = exc
+        finally:
+            connection.close()
+
+    def first():
+        with transaction.atomic():
+            pk = f.report(s, uuid=key).pk
+            inserted.set()
+            release.wait(10)
+        return pk
+
+    def second():
+        inserted.wait(10)
+        return f.report(s, uuid=key, title="Gửi lại").pk
+
+    threads = [
+        threading.Thread(target=run, args=("first", first)),
+        threading.Thread(target=run, args=("second", second)),
+    ]
+    for thread in threads:
+        thread.start()
+    time.sleep(1)  # let the second block on the first's uncommitted row
+    release.set()
+    for thread in threads:
+        thread.join(20)
+    assert results["first"] == results["second"], results
+    assert Activity.all_objects.filter(uuid=key).count() == 1
