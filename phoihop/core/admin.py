@@ -1,8 +1,13 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from phoihop.core import permissions
 from phoihop.core.admin_base import ReadOnlyAdmin, ServiceModelAdmin
 from phoihop.core.models import Abbreviation, AuditEvent, SiteFlag, User
 
@@ -27,6 +32,35 @@ class UserAdmin(ServiceModelAdmin, DjangoUserAdmin):
         *DjangoUserAdmin.fieldsets,
         (_("PhốiHợp"), {"fields": ("phone", "must_change_password")}),
     )
+    # What only a system administrator may touch: superuser and staff flags, Django's
+    # own permissions (unused: roles are orgs.RoleAssignment rows) and the password
+    # form (the secretariat resets passwords through orgs.services.user_reset_password).
+    admin_only_fields = (
+        "is_superuser",
+        "is_staff",
+        "user_permissions",
+        "groups",
+        "password",
+        "last_login",
+        "date_joined",
+    )
+
+    def _is_admin(self, request: HttpRequest) -> bool:
+        return permissions.get_scope(request.user).is_admin
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        fields = tuple(super().get_readonly_fields(request, obj))
+        return fields if self._is_admin(request) else fields + self.admin_only_fields
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        # Accounts are created with a role (orgs.services.user_create), so that the
+        # secretariat can see them; the bare add form is for system admins.
+        return super().has_add_permission(request) and self._is_admin(request)
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> Any:  # noqa: A002
+        if not self._is_admin(request):
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
 
 
 @admin.register(AuditEvent)

@@ -9,6 +9,7 @@ import datetime
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from phoihop.core import audit, clock
@@ -43,9 +44,16 @@ def model_update[M: models.Model](
 ) -> M:
     """Set the given fields, validate, save, and audit the before/after values."""
     before = audit.snapshot(obj)
+    previous = {name: getattr(obj, name) for name in data}
     for name, value in data.items():
         setattr(obj, name, value)
-    obj.full_clean()
+    try:
+        obj.full_clean()
+    except ValidationError:
+        # The caller's object keeps its stored values, not the refused ones.
+        for name, value in previous.items():
+            setattr(obj, name, value)
+        raise
     obj.save()
     for name, values in (m2m or {}).items():
         getattr(obj, name).set(values)

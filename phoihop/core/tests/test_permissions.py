@@ -78,3 +78,47 @@ def test_scope_is_computed_once_per_user_object(world, django_assert_num_queries
     p.get_scope(user)
     with django_assert_num_queries(0):
         p.get_scope(user)
+
+
+@pytest.mark.django_db
+def test_secretariat_cannot_raise_an_account_to_superuser(world, client_for):
+    from django.urls import reverse
+
+    target = world.user("focal_a")
+    client = client_for("secretariat")
+    url = reverse("admin:core_user_change", args=[target.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert 'name="is_superuser"' not in page.content.decode()
+    client.post(
+        url,
+        {
+            "username": target.username,
+            "first_name": "x",
+            "last_name": "",
+            "email": "",
+            "is_active": "on",
+            "is_superuser": "on",
+            "is_staff": "on",
+            "phone": "",
+        },
+    )
+    target.refresh_from_db()
+    assert not target.is_superuser
+    assert not target.is_staff
+    password_url = reverse("admin:auth_user_password_change", args=[target.pk])
+    assert client.get(password_url).status_code == 403
+    assert client.get(reverse("admin:core_user_add")).status_code == 403
+    assert client_for("admin").get(password_url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_refused_update_leaves_the_object_as_stored(world):
+    from django.core.exceptions import ValidationError
+
+    from phoihop.core.services import model_update
+
+    org = world.org_a
+    with pytest.raises(ValidationError):
+        model_update(actor=world.user("secretariat"), obj=org, data={"kind": "nonsense"})
+    assert org.kind == "military"
