@@ -48,8 +48,11 @@ class Scope:
     is_admin: bool = False
     # committee id -> set of roles held there now
     roles: Mapping[int, frozenset[str]] = field(default_factory=dict)
-    # committee id -> organizations the user is focal point of (or signs for, as leader)
+    # committee id -> every organization the user acts for there, in any role
     organizations: Mapping[int, frozenset[int]] = field(default_factory=dict)
+    # (committee id, role) -> the organizations of that role: a focal point of X who
+    # also signs for Y as leader reports only for X and signs only for Y
+    role_organizations: Mapping[tuple[int, str], frozenset[int]] = field(default_factory=dict)
     # committees readable only, as predecessors of one the user works in
     read_only: frozenset[int] = frozenset()
 
@@ -72,6 +75,10 @@ class Scope:
 
     def orgs_in(self, committee_id: int) -> frozenset[int]:
         return self.organizations.get(committee_id, frozenset())
+
+    def orgs_for(self, committee_id: int, role: str) -> frozenset[int]:
+        """The organizations the user holds `role` for in that committee."""
+        return self.role_organizations.get((committee_id, role), frozenset())
 
     @property
     def all_organizations(self) -> frozenset[int]:

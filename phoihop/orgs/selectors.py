@@ -89,6 +89,7 @@ def scope_for_user(user: Any, *, day: datetime.date | None = None) -> Scope:
     is_admin = bool(user.is_superuser)
     roles: dict[int, set[str]] = defaultdict(set)
     orgs: dict[int, set[int]] = defaultdict(set)
+    role_orgs: dict[tuple[int, str], set[int]] = defaultdict(set)
     for role, committee_id, organization_id in rows:
         if role == ADMIN:
             is_admin = True
@@ -97,6 +98,7 @@ def scope_for_user(user: Any, *, day: datetime.date | None = None) -> Scope:
         roles[committee_id].add(role)
         if organization_id is not None:
             orgs[committee_id].add(organization_id)
+            role_orgs[(committee_id, role)].add(organization_id)
     member = set(roles)
     read_only = predecessors_of(member) - member if member else set()
     return Scope(
@@ -104,6 +106,7 @@ def scope_for_user(user: Any, *, day: datetime.date | None = None) -> Scope:
         is_admin=is_admin,
         roles={c: frozenset(r) for c, r in roles.items()},
         organizations={c: frozenset(o) for c, o in orgs.items()},
+        role_organizations={k: frozenset(o) for k, o in role_orgs.items()},
         read_only=frozenset(read_only),
     )
 

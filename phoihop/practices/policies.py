@@ -27,7 +27,7 @@ def _owner_focal(scope: p.Scope, prefix: str) -> Q:
         q |= Q(
             **{
                 f"{prefix}committee_id": committee,
-                f"{prefix}owner_id__in": scope.orgs_in(committee),
+                f"{prefix}owner_id__in": scope.orgs_for(committee, p.FOCAL),
             }
         )
     return q

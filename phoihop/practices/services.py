@@ -82,7 +82,7 @@ def _may_register_for(actor: User, owner: Organization) -> bool:
         or committee in scope.committees_with(permissions.SECRETARIAT)
         or (
             committee in scope.committees_with(permissions.FOCAL)
-            and owner.pk in scope.orgs_in(committee)
+            and owner.pk in scope.orgs_for(committee, permissions.FOCAL)
         )
     )
 
@@ -229,7 +229,7 @@ def _may_record_replication(actor: User, practice: Practice, organization: Organ
     committee = organization.committee_id
     return committee in scope.committees_with(
         permissions.FOCAL
-    ) and organization.pk in scope.orgs_in(committee)
+    ) and organization.pk in scope.orgs_for(committee, permissions.FOCAL)
 
 
 @transaction.atomic
