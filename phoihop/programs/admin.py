@@ -8,7 +8,7 @@ of their own model. Fields of a program past draft are read-only, as in the serv
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from phoihop.core import permissions
 from phoihop.core.admin_base import ServiceModelAdmin, admin_allowed
+from phoihop.core.models import User
 from phoihop.orgs.models import Committee, Organization, Person
 from phoihop.programs import services
 from phoihop.programs.choices import ProgramStatus
@@ -49,6 +50,11 @@ def _adopt(obj: models.Model, created: models.Model) -> None:
         setattr(obj, field.attname, getattr(created, field.attname))
     obj._state.adding = False
     obj._state.db = created._state.db
+
+
+def _actor(request: HttpRequest) -> User:
+    """The signed-in user (the admin lets no one else in)."""
+    return cast(User, request.user)
 
 
 def _changed(form: Any, allowed: frozenset[str]) -> dict[str, Any]:
@@ -115,7 +121,9 @@ class ProgramsAdmin(ServiceModelAdmin):
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         inline = next(
-            i for i in self.get_inline_instances(request, form.instance) if i.model is formset.model
+            cast(ServiceInline, i)
+            for i in self.get_inline_instances(request, form.instance)
+            if i.model is formset.model
         )
         formset.save(commit=False)
         for obj in formset.deleted_objects:
@@ -138,7 +146,7 @@ class ProgramsAdmin(ServiceModelAdmin):
         count = 0
         for obj in queryset:
             try:
-                service(actor=request.user, program=obj)
+                service(actor=_actor(request), program=obj)
             except ValidationError as exc:
                 self.message_user(request, f"{obj}: {_error_text(exc)}", messages.ERROR)
             except PermissionDenied:
@@ -237,7 +245,7 @@ class LegalDocumentAdmin(ProgramsAdmin):
     def save_via_service(self, *, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         if change:
             services.legal_document_update(
-                actor=request.user,
+                actor=_actor(request),
                 document=obj,
                 data=_changed(form, services.LEGAL_DOCUMENT_FIELDS),
             )
@@ -245,13 +253,13 @@ class LegalDocumentAdmin(ProgramsAdmin):
             _adopt(
                 obj,
                 services.legal_document_create(
-                    actor=request.user,
+                    actor=_actor(request),
                     **{name: form.cleaned_data[name] for name in services.LEGAL_DOCUMENT_FIELDS},
                 ),
             )
 
     def delete_via_service(self, *, request: HttpRequest, obj: Any) -> None:
-        services.legal_document_delete(actor=request.user, document=obj)
+        services.legal_document_delete(actor=_actor(request), document=obj)
 
 
 @admin.register(TargetGroup)
@@ -263,13 +271,13 @@ class TargetGroupAdmin(ProgramsAdmin):
     def save_via_service(self, *, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         if change:
             services.target_group_update(
-                actor=request.user, group=obj, data=_changed(form, services.TARGET_GROUP_FIELDS)
+                actor=_actor(request), group=obj, data=_changed(form, services.TARGET_GROUP_FIELDS)
             )
         else:
             _adopt(
                 obj,
                 services.target_group_create(
-                    actor=request.user,
+                    actor=_actor(request),
                     code=form.cleaned_data["code"],
                     name=form.cleaned_data["name"],
                     order=form.cleaned_data["order"],
@@ -277,7 +285,7 @@ class TargetGroupAdmin(ProgramsAdmin):
             )
 
     def delete_via_service(self, *, request: HttpRequest, obj: Any) -> None:
-        services.target_group_delete(actor=request.user, group=obj)
+        services.target_group_delete(actor=_actor(request), group=obj)
 
 
 # -- the program -----------------------------------------------------------------------
@@ -301,7 +309,7 @@ class PartyInline(ServiceInline):
 
     def create_via_service(self, *, request: HttpRequest, obj: Any, parent: Any) -> None:
         services.party_add(
-            actor=request.user,
+            actor=_actor(request),
             program=parent,
             organization=obj.organization,
             order=obj.order,
@@ -311,10 +319,10 @@ class PartyInline(ServiceInline):
     def update_via_service(
         self, *, request: HttpRequest, obj: Any, data: Mapping[str, Any]
     ) -> None:
-        services.party_update(actor=request.user, party=obj, data=data)
+        services.party_update(actor=_actor(request), party=obj, data=data)
 
     def delete_via_service(self, *, request: HttpRequest, obj: Any) -> None:
-        services.party_remove(actor=request.user, party=obj)
+        services.party_remove(actor=_actor(request), party=obj)
 
 
 class ContentInline(ServiceInline):
@@ -328,16 +336,16 @@ class ContentInline(ServiceInline):
 
     def create_via_service(self, *, request: HttpRequest, obj: Any, parent: Any) -> None:
         services.content_create(
-            actor=request.user, program=parent, title=obj.title, lead=obj.lead, order=obj.order
+            actor=_actor(request), program=parent, title=obj.title, lead=obj.lead, order=obj.order
         )
 
     def update_via_service(
         self, *, request: HttpRequest, obj: Any, data: Mapping[str, Any]
     ) -> None:
-        services.content_update(actor=request.user, content=obj, data=data)
+        services.content_update(actor=_actor(request), content=obj, data=data)
 
     def delete_via_service(self, *, request: HttpRequest, obj: Any) -> None:
-        services.content_delete(actor=request.user, content=obj)
+        services.content_delete(actor=_actor(request), content=obj)
 
 
 PROGRAM_ADD_FIELDS = (
@@ -417,14 +425,14 @@ class ProgramAdmin(ProgramsAdmin):
     def save_via_service(self, *, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         if change:
             services.program_update(
-                actor=request.user, program=obj, data=_changed(form, services.PROGRAM_FIELDS)
+                actor=_actor(request), program=obj, data=_changed(form, services.PROGRAM_FIELDS)
             )
             return
         data = form.cleaned_data
         _adopt(
             obj,
             services.program_create(
-                actor=request.user,
+                actor=_actor(request),
                 committee=data["committee"],
                 year=data["year"],
                 title=data["title"],
@@ -440,7 +448,7 @@ class ProgramAdmin(ProgramsAdmin):
         )
 
     def delete_via_service(self, *, request: HttpRequest, obj: Any) -> None:
-        services.program_trash(actor=request.user, program=obj)
+        services.program_trash(actor=_actor(request), program=obj)
 
     @admin.action(description=_("Send for signing"))
     def send_for_signing(self, request: HttpRequest, queryset: models.QuerySet) -> None:
@@ -519,7 +527,7 @@ class IndicatorInline(ServiceInline):
 
     def create_via_service(self, *, request: HttpRequest, obj: Any, parent: Any) -> None:
         services.indicator_create(
-            actor=request.user,
+            actor=_actor(request),
             content=parent,
             name=obj.name,
             unit=obj.unit,
@@ -530,10 +538,10 @@ class IndicatorInline(ServiceInline):
     def update_via_service(
         self, *, request: HttpRequest, obj: Any, data: Mapping[str, Any]
     ) -> None:
-        services.indicator_update(actor=request.user, indicator=obj, data=data)
+        services.indicator_update(actor=_actor(request), indicator=obj, data=data)
 
     def delete_via_service(self, *, request: HttpRequest, obj: Any) -> None:
-        services.indicator_delete(actor=request.user, indicator=obj)
+        services.indicator_delete(actor=_actor(request), indicator=obj)
 
 
 CONTENT_FIELDS = (
@@ -583,14 +591,14 @@ class ProgramContentAdmin(ProgramsAdmin):
     def save_via_service(self, *, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         if change:
             services.content_update(
-                actor=request.user, content=obj, data=_changed(form, services.CONTENT_FIELDS)
+                actor=_actor(request), content=obj, data=_changed(form, services.CONTENT_FIELDS)
             )
             return
         data = form.cleaned_data
         _adopt(
             obj,
             services.content_create(
-                actor=request.user,
+                actor=_actor(request),
                 program=data["program"],
                 title=data["title"],
                 lead=data["lead"],
@@ -606,7 +614,7 @@ class ProgramContentAdmin(ProgramsAdmin):
         )
 
     def delete_via_service(self, *, request: HttpRequest, obj: Any) -> None:
-        services.content_delete(actor=request.user, content=obj)
+        services.content_delete(actor=_actor(request), content=obj)
 
 
 class TargetInline(ServiceInline):
@@ -619,7 +627,7 @@ class TargetInline(ServiceInline):
 
     def create_via_service(self, *, request: HttpRequest, obj: Any, parent: Any) -> None:
         services.target_set(
-            actor=request.user, indicator=parent, organization=obj.organization, value=obj.value
+            actor=_actor(request), indicator=parent, organization=obj.organization, value=obj.value
         )
 
     def update_via_service(
@@ -627,16 +635,16 @@ class TargetInline(ServiceInline):
     ) -> None:
         if "organization" in data:
             # Targets are keyed by organization: moving one is removing it and setting another.
-            services.target_delete(actor=request.user, target=Target.objects.get(pk=obj.pk))
+            services.target_delete(actor=_actor(request), target=Target.objects.get(pk=obj.pk))
         services.target_set(
-            actor=request.user,
+            actor=_actor(request),
             indicator=obj.indicator,
             organization=obj.organization,
             value=obj.value,
         )
 
     def delete_via_service(self, *, request: HttpRequest, obj: Any) -> None:
-        services.target_delete(actor=request.user, target=obj)
+        services.target_delete(actor=_actor(request), target=obj)
 
 
 @admin.register(Indicator)
@@ -666,14 +674,14 @@ class IndicatorAdmin(ProgramsAdmin):
     def save_via_service(self, *, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         if change:
             services.indicator_update(
-                actor=request.user, indicator=obj, data=_changed(form, services.INDICATOR_FIELDS)
+                actor=_actor(request), indicator=obj, data=_changed(form, services.INDICATOR_FIELDS)
             )
             return
         data = form.cleaned_data
         _adopt(
             obj,
             services.indicator_create(
-                actor=request.user,
+                actor=_actor(request),
                 content=data["content"],
                 name=data["name"],
                 unit=data["unit"],
@@ -684,7 +692,7 @@ class IndicatorAdmin(ProgramsAdmin):
         )
 
     def delete_via_service(self, *, request: HttpRequest, obj: Any) -> None:
-        services.indicator_delete(actor=request.user, indicator=obj)
+        services.indicator_delete(actor=_actor(request), indicator=obj)
 
 
 # -- signatures ------------------------------------------------------------------------
@@ -723,7 +731,7 @@ class SignatureAdmin(ProgramsAdmin):
         _adopt(
             obj,
             services.program_sign(
-                actor=request.user,
+                actor=_actor(request),
                 party=data["party"],
                 signer_person=data.get("signer"),
                 signer_name=data["signer_name"],

@@ -19,7 +19,7 @@ import datetime
 import decimal
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
@@ -57,7 +57,7 @@ TRANSITIONS = Transitions(
         S.IN_REVIEW: {S.IN_FORCE, S.CLOSED},
         S.CLOSED: set(),
     },
-    labels=dict(ProgramStatus.choices),
+    labels={status.value: cast(str, status.label) for status in ProgramStatus},
 )
 
 # Which service makes each allowed move (tests check this agrees with TRANSITIONS).
@@ -122,9 +122,9 @@ def _check_fields(data: Mapping[str, Any], allowed: frozenset[str]) -> None:
         raise ValueError(f"Fields that cannot be updated here: {sorted(unknown)}")
 
 
-def _split_m2m(data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, list[Any]]]:
+def _split_m2m(data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Iterable[Any]]]:
     plain = {k: v for k, v in data.items() if k not in _M2M}
-    m2m = {k: list(v) for k, v in data.items() if k in _M2M}
+    m2m: dict[str, Iterable[Any]] = {k: list(v) for k, v in data.items() if k in _M2M}
     return plain, m2m
 
 
@@ -226,15 +226,10 @@ def _check_lineage(obj: ProgramContent | Indicator, lineage: Any, year: int) -> 
         )
 
 
-def _protected(exc: ProtectedError) -> ValidationError:
+def _protected() -> ValidationError:
     return ValidationError(
         _("Reports already refer to this item, so it cannot be deleted."), code="protected"
     )
-
-
-def _adopt_changes(obj: models.Model, data: Mapping[str, Any]) -> None:
-    for name, value in data.items():
-        setattr(obj, name, value)
 
 
 # -- reference data --------------------------------------------------------------------
@@ -301,7 +296,7 @@ def target_group_delete(*, actor: User, group: TargetGroup) -> None:
         with transaction.atomic():
             core_services.model_delete(actor=actor, obj=group)
     except ProtectedError as exc:
-        raise _protected(exc) from exc
+        raise _protected() from exc
 
 
 # -- the program -----------------------------------------------------------------------
@@ -592,7 +587,7 @@ def content_delete(*, actor: User, content: ProgramContent) -> None:
             )
             core_services.model_delete(actor=actor, obj=fresh)
     except ProtectedError as exc:
-        raise _protected(exc) from exc
+        raise _protected() from exc
 
 
 def indicator_create(
@@ -647,7 +642,7 @@ def indicator_delete(*, actor: User, indicator: Indicator) -> None:
             )
             core_services.model_delete(actor=actor, obj=fresh)
     except ProtectedError as exc:
-        raise _protected(exc) from exc
+        raise _protected() from exc
 
 
 def target_set(
@@ -718,7 +713,8 @@ def _move(
     TRANSITIONS.check(source, target)
     before = audit.snapshot(program, m2m=False)
     program.status = target
-    _adopt_changes(program, extra or {})
+    for name, value in (extra or {}).items():
+        setattr(program, name, value)
     program.full_clean()
     program.save()
     audit.record(
@@ -851,12 +847,13 @@ def program_sign(
     permissions.require(actor, permissions.SIGN, party)
     with transaction.atomic():
         program = _lock_program(party.program_id)
+        not_signing = _(
+            "Signatures are recorded only while the program is being signed; its status is "
+            "“{status}”."
+        )
         if program.status != S.SIGNING:
             raise ValidationError(
-                _(
-                    "Signatures are recorded only while the program is being signed; its "
-                    "status is “{status}”."
-                ).format(status=_status_label(program.status)),
+                not_signing.format(status=_status_label(program.status)),
                 code="invalid_transition",
             )
         fresh = ProgramParty.objects.select_related("organization").get(pk=party.pk)
@@ -898,7 +895,7 @@ def program_sign(
                 source=S.SIGNING,
                 target=S.IN_FORCE,
                 action="in_force",
-                refused="{status}",
+                refused=not_signing,
                 extra={"signed_on": timezone.localdate(last)},
             )
         return signature
