@@ -88,6 +88,7 @@ class DemoBuilder:
         self.accounts = Accounts()
         self.names_used: set[str] = set()
         self.users: list[User] = []
+        self.levels: dict[tuple[str, int], float] = {}
         self.hb = Place()
         self.pt = Place()
 
@@ -599,7 +600,7 @@ class DemoBuilder:
         reported: set[tuple[int, int]] = set()
         for content, status in zip(chosen, statuses, strict=True):
             activity = self._one_activity(
-                program, place, content, specs[content.title], status, plan
+                program, place, content, specs[content.title], status=status, plan=plan
             )
             made.append(activity)
             reported.add((activity.organization_id, quarter_of(activity.start_date)))
@@ -609,8 +610,17 @@ class DemoBuilder:
         key = self.rng.choice((spec.lead, *spec.co))
         if self.rng.random() < 0.3 or not place.districts:
             return place.parties[key], place.all_communes
-        district = self.rng.choice(place.districts)
+        # Branches differ in how much they report: some are busy, some nearly silent,
+        # which leaves quarters with nothing (a nil report, or a missing one).
+        weights = [self.activity_level(place, key, d) for d in place.districts]
+        district = self.rng.choices(place.districts, weights=weights)[0]
         return place.branches[(key, district.pk)], place.communes[district.pk]
+
+    def activity_level(self, place: Place, key: str, district: AdminUnit) -> float:
+        level = self.levels.get((key, district.pk))
+        if level is None:
+            level = self.levels[(key, district.pk)] = self.rng.choice((0.05, 0.2, 0.6, 1, 1.5, 3))
+        return level
 
     def _co_orgs(self, place: Place, org: Any, spec: Any) -> list[Any]:
         if self.rng.random() > 0.25:
