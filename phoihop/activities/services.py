@@ -41,7 +41,6 @@ from django.utils.translation import gettext as _
 from phoihop.activities import events, files
 from phoihop.activities.choices import ActivityStatus, FundingSource
 from phoihop.activities.models import (
-    OPEN_STATUSES,
     Activity,
     Attachment,
     Comment,
@@ -112,7 +111,14 @@ class ActivityConflict(ValidationError):  # noqa: N818 - the name the API promis
 
 
 def _pk(value: Model | int | str) -> int:
-    return int(value.pk) if isinstance(value, Model) else int(value)
+    """The id of an object or of an id given as text; 0 (no row) when it is not one, so
+    the caller reports it as unknown rather than failing."""
+    if isinstance(value, Model):
+        return int(value.pk)
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
 
 
 def _snapshot(activity: Activity) -> dict[str, Any]:
@@ -1143,7 +1149,6 @@ def comment_add(*, actor: User, activity: Activity, text: str) -> Comment:
 
 
 __all__ = [
-    "OPEN_STATUSES",
     "TRANSITIONS",
     "ActivityConflict",
     "activities_approve_many",

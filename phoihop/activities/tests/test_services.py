@@ -188,6 +188,17 @@ class TestCreate:
             f.report(s, funding={"state": amount})
         assert "funding" in exc.value.message_dict
 
+    def test_unknown_ids_are_reported_not_crashed_on(self, s):
+        with pytest.raises(ValidationError) as exc:
+            f.report(
+                s,
+                participants={"abc": 1, 999999: 2},
+                values={"x": 1},
+                co_organizations=["?"],
+            )
+        assert {"participants", "values", "co_organizations"} <= set(exc.value.message_dict)
+        assert len(exc.value.message_dict["participants"]) == 2
+
     def test_unknown_funding_source_is_refused(self, s):
         with pytest.raises(ValidationError) as exc:
             f.report(s, funding={"lottery": 5})
