@@ -13,11 +13,8 @@
 
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 
 from phoihop.core import permissions as p
-from phoihop.orgs.choices import Role
-from phoihop.orgs.models import RoleAssignment
 from phoihop.programs.models import (
     Indicator,
     LegalDocument,
@@ -76,14 +73,16 @@ def signature_policy(qs: models.QuerySet, scope: p.Scope, action: str) -> models
 _party_base = _program_policy("program")
 
 
-def _leader_organizations(scope: p.Scope) -> models.QuerySet:
-    """Organizations the user signs for: those of their current leader roles (a focal
+def _leader_organizations(scope: p.Scope) -> Q:
+    """Parties the user signs for: organizations of their current leader roles (a focal
     point role for another organization of the same committee gives no signing right)."""
-    return (
-        RoleAssignment.objects.valid_on(timezone.localdate())
-        .filter(user_id=scope.user_id, role=Role.LEADER, organization__isnull=False)
-        .values("organization_id")
-    )
+    q = Q(pk__in=[])
+    for committee in scope.committees_with(p.LEADER):
+        q |= Q(
+            program__committee_id=committee,
+            organization_id__in=scope.orgs_for(committee, p.LEADER),
+        )
+    return q
 
 
 @p.register_policy(ProgramParty)
@@ -98,8 +97,5 @@ def party_policy(qs: models.QuerySet, scope: p.Scope, action: str) -> models.Que
         return qs.none()
     return qs.filter(
         Q(program__committee_id__in=scope.committees_with(p.SECRETARIAT))
-        | Q(
-            organization_id__in=_leader_organizations(scope),
-            program__committee_id__in=scope.committees_with(p.LEADER),
-        )
+        | _leader_organizations(scope)
     )
