@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from phoihop.core import audit, clock
 from phoihop.core.context_processors import DEMO_FLAG
@@ -97,7 +98,7 @@ class DemoBuilder:
         return uuidlib.UUID(int=self.rng.getrandbits(128), version=4)
 
     def person_name(self) -> str:
-        for _ in range(1000):
+        for _attempt in range(1000):
             name = " ".join(
                 (
                     self.rng.choice(data.SURNAMES),
@@ -196,7 +197,7 @@ class DemoBuilder:
                 actor=None, action="create", obj=self.root, after=audit.snapshot(self.root)
             )
             self.accounts.add("quantri", "admin", "")
-            self.log("Loading administrative units…")
+            self.log(_("Loading administrative units…"))
             admin_units_load(actor=self.root)
 
     def reference_data(self) -> None:
@@ -595,7 +596,9 @@ class DemoBuilder:
         weights = [specs[c.title].weight for c in contents]
         chosen = self.rng.choices(contents, weights=weights, k=total)
         statuses = plan.statuses(total, self.rng)
-        self.log(f"{program.year}: {total} activities…")
+        self.log(
+            _("{year}: generating {count} activity reports…").format(year=program.year, count=total)
+        )
         made: list[Any] = []
         reported: set[tuple[int, int]] = set()
         for content, status in zip(chosen, statuses, strict=True):

@@ -6,6 +6,7 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from phoihop.demo import data
 from phoihop.demo.builder import DemoBuilder, demo_accounts, demo_loaded
@@ -25,19 +26,20 @@ class Command(BaseCommand):
             self.print_accounts()
             return
         if demo_loaded():
-            self.stdout.write("The demo data is already loaded; nothing changed.")
+            self.stdout.write(_("The demo data is already loaded; nothing changed."))
             return
         started = time.monotonic()
         DemoBuilder(activities_scale=options["scale"], log=self.stdout.write).build()
-        self.stdout.write(f"Demo data loaded in {time.monotonic() - started:.0f} s.")
+        seconds = round(time.monotonic() - started)
+        self.stdout.write(_("Demo data loaded in {seconds} s.").format(seconds=seconds))
 
     def print_accounts(self) -> None:
         rows = demo_accounts()
         if not rows:
             return
         self.stdout.write("")
-        self.stdout.write("Tài khoản dùng thử (DỮ LIỆU MẪU) / demo accounts:")
-        self.stdout.write(f"  mật khẩu / password: {data.DEMO_PASSWORD}")
+        self.stdout.write(_("Demo accounts (DEMO DATA, for trying the system only):"))
+        self.stdout.write(_("  password: {password}").format(password=data.DEMO_PASSWORD))
         width = max(len(r[0]) for r in rows)
         for username, role, where in rows:
             self.stdout.write(f"  {username.ljust(width)}  {role:<12} {where}")
