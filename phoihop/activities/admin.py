@@ -21,6 +21,8 @@ from django.utils.translation import gettext_lazy as _
 from phoihop.activities import services
 from phoihop.activities.models import (
     Activity,
+    Attachment,
+    Comment,
     Credit,
     Funding,
     IndicatorValue,
@@ -29,7 +31,7 @@ from phoihop.activities.models import (
 )
 from phoihop.core import permissions
 from phoihop.core.admin_base import admin_allowed
-from phoihop.orgs.admin_mixins import ServiceFormAdmin
+from phoihop.orgs.admin_mixins import ReadOnlyInline, ServiceFormAdmin
 from phoihop.orgs.models import Organization
 from phoihop.programs.models import Program, ProgramContent
 
@@ -151,6 +153,20 @@ class CreditInline(admin.TabularInline):
         return False
 
 
+class AttachmentInline(ReadOnlyInline):
+    """Photos and documents are uploaded in the app, where they are checked and re-encoded."""
+
+    model = Attachment
+    fields = ("kind", "file", "caption", "original_name", "size", "uploaded_by", "uploaded_at")
+    readonly_fields = fields
+
+
+class CommentInline(ReadOnlyInline):
+    model = Comment
+    fields = ("at", "author", "text")
+    readonly_fields = fields
+
+
 @admin.register(Activity)
 class ActivityAdmin(ServiceFormAdmin):
     committee_fields = ()
@@ -186,7 +202,14 @@ class ActivityAdmin(ServiceFormAdmin):
         "return_reason",
         "revision_of",
     )
-    inlines = (ParticipationInline, IndicatorValueInline, FundingInline, CreditInline)
+    inlines = (
+        ParticipationInline,
+        IndicatorValueInline,
+        FundingInline,
+        CreditInline,
+        AttachmentInline,
+        CommentInline,
+    )
     actions = ("approve_selected", "return_selected")
 
     fieldsets = (

@@ -8,6 +8,7 @@ from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 
+from phoihop.activities import services
 from phoihop.activities.choices import ActivityStatus as S
 from phoihop.activities.models import Activity, NilReport
 from phoihop.activities.tests import factories as f
@@ -41,7 +42,10 @@ def staff_focal(s, make_user):
     return user, client
 
 
-def management(prefixes=("participations", "values", "funding", "credits"), totals=None):
+def management(
+    prefixes=("participations", "values", "funding", "credits", "attachments", "comments"),
+    totals=None,
+):
     data = {}
     for prefix in prefixes:
         data[f"{prefix}-TOTAL_FORMS"] = (totals or {}).get(prefix, 0)
@@ -82,10 +86,12 @@ def test_secretariat_lists_only_its_committee(s, world, client_for):
 
 def test_change_page_is_read_only_for_the_secretariat(s, client_for):
     draft = f.report(s)
+    services.comment_add(actor=s.user("secretariat"), activity=draft, text="Đề nghị bổ sung ảnh")
     client = client_for("secretariat")
     page = client.get(url(Activity, "change", draft.pk))
     assert page.status_code == 200
     assert not page.context["has_change_permission"]
+    assert "Đề nghị bổ sung ảnh" in page.content.decode()  # the thread is shown beside it
     assert client.get(url(Activity, "add")).status_code == 403
     client.post(url(Activity, "change", draft.pk), {"title": "Đổi tên"})
     draft.refresh_from_db()
