@@ -38,7 +38,11 @@ from phoihop.programs.models import Program, ProgramContent
 
 def _focal_orgs(request: HttpRequest) -> set[int]:
     scope = permissions.get_scope(request.user)
-    return {o for c in scope.committees_with(permissions.FOCAL) for o in scope.orgs_in(c)}
+    return {
+        o
+        for c in scope.committees_with(permissions.FOCAL)
+        for o in scope.orgs_for(c, permissions.FOCAL)
+    }
 
 
 class ActivityActionForm(ActionForm):

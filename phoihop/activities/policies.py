@@ -49,7 +49,7 @@ def _credited(scope: p.Scope) -> Q:
     A subquery rather than a join on credits, so the queryset needs no DISTINCT."""
     q = NOTHING
     for committee in scope.committees_with(p.FOCAL):
-        orgs = scope.orgs_in(committee)
+        orgs = scope.orgs_for(committee, p.FOCAL)
         q |= Q(committee_id=committee) & (
             Q(organization_id__in=orgs)
             | Q(pk__in=Credit.objects.filter(organization_id__in=orgs).values("activity_id"))
@@ -60,7 +60,7 @@ def _credited(scope: p.Scope) -> Q:
 def _reporting(scope: p.Scope) -> Q:
     q = NOTHING
     for committee in scope.committees_with(p.FOCAL):
-        q |= Q(committee_id=committee, organization_id__in=scope.orgs_in(committee))
+        q |= Q(committee_id=committee, organization_id__in=scope.orgs_for(committee, p.FOCAL))
     return q
 
 
@@ -72,7 +72,7 @@ def _leading(scope: p.Scope) -> Q:
         q |= Q(
             committee_id=committee,
             program__lead_may_approve=True,
-            content__lead_id__in=scope.orgs_in(committee),
+            content__lead_id__in=scope.orgs_for(committee, p.FOCAL),
         )
     return q
 
@@ -136,7 +136,9 @@ def credit_policy(qs: models.QuerySet, scope: p.Scope, action: str) -> models.Qu
         return _part_policy(qs, scope, action)
     q = NOTHING
     for committee in scope.committees_with(p.FOCAL):
-        q |= Q(activity__committee_id=committee, organization_id__in=scope.orgs_in(committee))
+        q |= Q(
+            activity__committee_id=committee, organization_id__in=scope.orgs_for(committee, p.FOCAL)
+        )
     return qs.filter(q, confirmed_at__isnull=True)
 
 
@@ -148,5 +150,5 @@ def nil_report_policy(qs: models.QuerySet, scope: p.Scope, action: str) -> model
         return qs.filter(committee_id__in=scope.readable_committees)
     q = Q(committee_id__in=scope.committees_with(p.SECRETARIAT))
     for committee in scope.committees_with(p.FOCAL):
-        q |= Q(committee_id=committee, organization_id__in=scope.orgs_in(committee))
+        q |= Q(committee_id=committee, organization_id__in=scope.orgs_for(committee, p.FOCAL))
     return qs.filter(q)

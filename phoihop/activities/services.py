@@ -216,7 +216,7 @@ def _is_focal_for(actor: Any, committee_id: int, organization_id: int) -> bool:
     scope = permissions.get_scope(actor)
     return committee_id in scope.committees_with(
         permissions.FOCAL
-    ) and organization_id in scope.orgs_in(committee_id)
+    ) and organization_id in scope.orgs_for(committee_id, permissions.FOCAL)
 
 
 def _takes_part(content: ProgramContent, organization: Organization) -> bool:
