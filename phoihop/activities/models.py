@@ -13,7 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from phoihop.activities.choices import ActivityStatus, AttachmentKind, FundingSource
-from phoihop.core.models import RestrictedQuerySet, TimestampedModel, TrashableModel
+from phoihop.core.models import (
+    CheckedModel,
+    RestrictedQuerySet,
+    TimestampedModel,
+    TrashableModel,
+)
 from phoihop.programs.choices import Aggregation
 
 # Statuses of a revision still being worked on (not yet decided for good).
@@ -211,7 +216,7 @@ class Activity(TrashableModel, TimestampedModel):
         }
 
 
-class _ActivityPart(models.Model):
+class _ActivityPart(CheckedModel):
     class Meta:
         abstract = True
 

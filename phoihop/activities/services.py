@@ -149,15 +149,26 @@ def _snapshot(activity: Activity) -> dict[str, Any]:
 
 
 def _lock(activity: Activity) -> Activity:
-    """The current row, locked until the end of the transaction (no joins: PostgreSQL
-    would lock the joined rows too)."""
-    return Activity.all_objects.select_for_update().get(pk=activity.pk)
+    """The current row, locked until the end of the transaction. Only the report's own
+    row is locked (`of=("self",)`: PostgreSQL would lock the joined rows too); the
+    joins save the queries that validating it would make."""
+    return (
+        Activity.all_objects.select_for_update(of=("self",))
+        .select_related("program", "content", "organization", "locality")
+        .get(pk=activity.pk)
+    )
 
 
 def _sync(target: Activity, source: Activity) -> None:
-    """Give the caller's object the saved values, so it never carries a stale version."""
-    if target is not source:
-        target.refresh_from_db()
+    """Give the caller's object the saved values, so it never carries a stale version
+    (copied from the locked row just saved, rather than read again)."""
+    if target is source:
+        return
+    for field in Activity._meta.concrete_fields:
+        setattr(target, field.attname, getattr(source, field.attname))
+    for name in ("program", "content", "organization", "locality"):
+        if Activity._meta.get_field(name).is_cached(source):
+            setattr(target, name, getattr(source, name))
 
 
 def _require_visible(actor: Any, activity: Activity) -> None:
@@ -327,7 +338,8 @@ def _indicator_values(
             activity=activity, indicator=indicator, value=value, denominator=denominator
         )
         try:
-            row.full_clean(exclude=["activity"])
+            # One row per indicator is ensured above (`seen`), so no unique query.
+            row.full_clean(exclude=["activity"], validate_unique=False)
         except ValidationError as exc:
             problems.extend(
                 _("“{indicator}”: {error}").format(indicator=indicator.name, error=m)
@@ -520,13 +532,17 @@ def activity_create(
         )
     # The uuid's uniqueness is settled by the insert below, which also catches a
     # concurrent retry of the same submission.
-    _validate(activity, errors, exclude=["uuid"])
+    # Constraints are left to the insert (see core.services.save_checked); it also
+    # settles the uuid's uniqueness when a retry of the same submission races this one.
+    _validate(activity, errors, exclude=["uuid"], validate_constraints=False, validate_unique=False)
     try:
         with transaction.atomic():
             activity.save()
     except IntegrityError:
         existing = Activity.all_objects.filter(uuid=activity.uuid).first()
         if existing is None:
+            activity.validate_unique(exclude=["uuid"])
+            activity.validate_constraints(exclude=["uuid"])
             raise
         return _for_retry(actor, existing)
     _save_parts(activity, parts)
@@ -605,8 +621,7 @@ def _transition(
     for name, value in fields.items():
         setattr(current, name, value)
     current.version += 1
-    current.full_clean(exclude=["uuid"])
-    current.save()
+    core_services.save_checked(current, exclude=["uuid"])
     return before, audit.snapshot(current)
 
 
@@ -722,7 +737,12 @@ def _lock_many(activities: Iterable[Activity | int]) -> list[Activity]:
     if not ids:
         raise ValidationError(_("Choose at least one report."), code="empty")
     # A stable order of locks, so two bulk decisions cannot deadlock each other.
-    locked = list(Activity.all_objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    locked = list(
+        Activity.all_objects.select_for_update(of=("self",))
+        .select_related("program", "content", "organization", "locality")
+        .filter(pk__in=ids)
+        .order_by("pk")
+    )
     if len(locked) != len(ids):
         raise ValidationError(
             _("Some of the chosen reports no longer exist; reload the list."), code="missing"
@@ -928,8 +948,7 @@ def credit_confirm(*, actor: User, credit: Credit) -> Credit:
     before = audit.snapshot(current)
     current.confirmed_at = timezone.now()
     current.confirmed_by = actor
-    current.full_clean()
-    current.save()
+    core_services.save_checked(current)
     audit.record(
         actor=actor,
         action="credit_confirm",

@@ -37,7 +37,34 @@ class TrashableManager(models.Manager.from_queryset(TrashableQuerySet)):  # type
         return super().get_queryset().filter(deleted_at__isnull=True)
 
 
-class TrashableModel(models.Model):
+class CheckedModel(models.Model):
+    """Validation without redundant queries.
+
+    full_clean() checks each foreign key by asking the database whether the row
+    exists. When the related object is already loaded on this instance (read from
+    the database, with the same id), that query answers a question already answered;
+    the database's own foreign key still guards against a concurrent delete.
+    """
+
+    class Meta:
+        abstract = True
+
+    def clean_fields(self, exclude: Any = None) -> None:
+        skip = set(exclude or ())
+        for field in self._meta.concrete_fields:
+            if not field.many_to_one or field.name in skip or not field.is_cached(self):
+                continue
+            related = field.get_cached_value(self)
+            if (
+                related is not None
+                and not related._state.adding
+                and related.pk == getattr(self, field.attname)
+            ):
+                skip.add(field.name)
+        super().clean_fields(exclude=skip)
+
+
+class TrashableModel(CheckedModel):
     """Deleting moves a row to the trash for 30 days (core.services.trash / restore)."""
 
     deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True, editable=False)
@@ -63,7 +90,7 @@ class TrashableModel(models.Model):
         return self.deleted_at is not None
 
 
-class TimestampedModel(models.Model):
+class TimestampedModel(CheckedModel):
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

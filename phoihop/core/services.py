@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 
 from phoihop.core import audit, clock
 from phoihop.core.models import SiteFlag, TrashableModel, User
@@ -118,3 +118,26 @@ def user_password_changed(*, actor: Any, user: User) -> User:
             after={"must_change_password": False},
         )
     return user
+
+
+def save_checked[T: models.Model](obj: T, *, exclude: Iterable[str] = (), **save_kwargs: Any) -> T:
+    """full_clean() and save, with the model's constraints checked by the database.
+
+    Django's full_clean() asks the database about every unique and check constraint,
+    one query each, before the save that the database would refuse anyway. Here the
+    fields and clean() are validated as usual, the save runs in a savepoint, and only
+    when the database refuses it are the constraints validated one by one — so the
+    person gets the same message saying what to fix, and the usual path saves the
+    queries. Callers that rely on a constraint's message must go through this path
+    or full_clean(), never a bare save().
+    """
+    excluded = list(exclude)
+    obj.full_clean(exclude=excluded, validate_constraints=False, validate_unique=False)
+    try:
+        with transaction.atomic():
+            obj.save(**save_kwargs)
+    except IntegrityError:
+        obj.validate_unique(exclude=excluded)
+        obj.validate_constraints(exclude=excluded)
+        raise
+    return obj

@@ -90,3 +90,50 @@ def test_request_id_is_recorded(world, client_for):
     client = client_for("secretariat")
     response = client.get("/", headers={"X-Request-ID": "abc123"})
     assert response["X-Request-ID"] == "abc123"
+
+
+@pytest.mark.django_db
+def test_save_checked_gives_the_constraint_message_when_the_database_refuses(world):
+    from phoihop.core.services import save_checked
+    from phoihop.orgs.models import Organization
+
+    twin = Organization(
+        committee=world.committee,
+        name=world.org_a.name,
+        kind="military",
+        level="province",
+        valid_from=world.org_a.valid_from,
+    )
+    with pytest.raises(ValidationError) as refused:
+        save_checked(twin)
+    constraint = next(
+        c for c in Organization._meta.constraints if c.name == "orgs_org_committee_name_uniq"
+    )
+    assert refused.value.messages == [str(constraint.violation_error_message)]
+    assert twin.pk is None
+    fine = Organization(
+        committee=world.committee,
+        name="Hội Cựu chiến binh tỉnh Hòa Bình",
+        kind="sociopolitical",
+        level="province",
+        valid_from=world.org_a.valid_from,
+    )
+    assert save_checked(fine).pk is not None
+
+
+@pytest.mark.django_db
+def test_save_checked_still_validates_fields(world):
+    from phoihop.core.services import save_checked
+    from phoihop.orgs.models import Organization
+
+    with pytest.raises(ValidationError) as refused:
+        save_checked(
+            Organization(
+                committee=world.committee,
+                name="X",
+                kind="nonsense",
+                level="province",
+                valid_from=world.org_a.valid_from,
+            )
+        )
+    assert "kind" in refused.value.message_dict
