@@ -35,7 +35,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile, File
 from django.db import IntegrityError, transaction
 from django.db.models import Model
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from phoihop.activities import events, files
@@ -51,7 +50,7 @@ from phoihop.activities.models import (
     Participation,
 )
 from phoihop.activities.policies import CONFIRM, EDITABLE, REVISE
-from phoihop.core import audit, permissions
+from phoihop.core import audit, clock, permissions
 from phoihop.core import services as core_services
 from phoihop.core.models import User
 from phoihop.core.workflow import Transitions
@@ -549,7 +548,7 @@ def activity_create(
     Credit.objects.create(
         activity=activity,
         organization=organization,
-        confirmed_at=timezone.now(),
+        confirmed_at=clock.now(),
         confirmed_by=actor,
     )
     audit.record(actor=actor, action="create", obj=activity, after=_snapshot(activity))
@@ -642,7 +641,7 @@ def activity_submit(
     permissions.require(actor, permissions.SUBMIT, current)
     _program_allows(current.program, SUBMITTING, _submitting_message())
     before, after = _transition(
-        current, S.SUBMITTED, submitted_at=timezone.now(), submitted_by=actor
+        current, S.SUBMITTED, submitted_at=clock.now(), submitted_by=actor
     )
     audit.record(actor=actor, action="submit", obj=current, before=before, after=after)
     _sync(activity, current)
@@ -677,7 +676,7 @@ def _approve(actor: User, current: Activity) -> list[tuple[str, Activity, dict, 
         before, after = _transition(old, S.SUPERSEDED)
         changes.append(("supersede", old, before, after))
         events.announce(events.SUPERSEDED, [old.pk])
-    before, after = _transition(current, S.APPROVED, decided_at=timezone.now(), decided_by=actor)
+    before, after = _transition(current, S.APPROVED, decided_at=clock.now(), decided_by=actor)
     changes.append(("approve", current, before, after))
     events.announce(events.APPROVED, [current.pk])
     return changes
@@ -710,7 +709,7 @@ def _return(actor: User, current: Activity, reason: str) -> tuple[dict, dict]:
     before, after = _transition(
         current,
         S.RETURNED,
-        decided_at=timezone.now(),
+        decided_at=clock.now(),
         decided_by=actor,
         return_reason=reason,
     )
@@ -946,7 +945,7 @@ def credit_confirm(*, actor: User, credit: Credit) -> Credit:
         raise ValidationError(_("This credit is already confirmed."), code="confirmed")
     permissions.require(actor, CONFIRM, current)
     before = audit.snapshot(current)
-    current.confirmed_at = timezone.now()
+    current.confirmed_at = clock.now()
     current.confirmed_by = actor
     core_services.save_checked(current)
     audit.record(

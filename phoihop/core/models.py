@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from phoihop.core import clock
 from phoihop.core.text import fold
 
 
@@ -91,7 +92,7 @@ class TrashableModel(CheckedModel):
 
 
 class TimestampedModel(CheckedModel):
-    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=clock.now, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:

@@ -28,7 +28,7 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from phoihop.core import audit, permissions
+from phoihop.core import audit, clock, permissions
 from phoihop.core import services as core_services
 from phoihop.core.models import User
 from phoihop.core.workflow import Transitions
@@ -868,7 +868,7 @@ def program_sign(
             )
         if timezone.is_naive(signed_at):
             signed_at = timezone.make_aware(signed_at)
-        if signed_at > timezone.now():
+        if signed_at > clock.now():
             raise ValidationError({"signed_at": _("The signing time cannot be in the future.")})
         signature = Signature(
             party=fresh,
