@@ -166,7 +166,7 @@ def _sync(target: Activity, source: Activity) -> None:
     for field in Activity._meta.concrete_fields:
         setattr(target, field.attname, getattr(source, field.attname))
     for name in ("program", "content", "organization", "locality"):
-        if Activity._meta.get_field(name).is_cached(source):
+        if cast(Any, Activity._meta.get_field(name)).is_cached(source):
             setattr(target, name, getattr(source, name))
 
 
@@ -640,9 +640,7 @@ def activity_submit(
     TRANSITIONS.check(current.status, S.SUBMITTED)
     permissions.require(actor, permissions.SUBMIT, current)
     _program_allows(current.program, SUBMITTING, _submitting_message())
-    before, after = _transition(
-        current, S.SUBMITTED, submitted_at=clock.now(), submitted_by=actor
-    )
+    before, after = _transition(current, S.SUBMITTED, submitted_at=clock.now(), submitted_by=actor)
     audit.record(actor=actor, action="submit", obj=current, before=before, after=after)
     _sync(activity, current)
     return current

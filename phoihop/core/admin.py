@@ -29,7 +29,7 @@ class UserAdmin(ServiceModelAdmin, DjangoUserAdmin):
     )
     list_filter = ("is_active", "is_staff", "must_change_password")
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         (_("PhốiHợp"), {"fields": ("phone", "must_change_password")}),
     )
     # What only a system administrator may touch: superuser and staff flags, Django's

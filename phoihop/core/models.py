@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, Self
+from typing import Any, Self, cast
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +20,7 @@ class RestrictedQuerySet(models.QuerySet):
     def restrict(self, user: Any, action: str = "view") -> Self:
         from phoihop.core.permissions import restrict
 
-        return restrict(self, user, action)
+        return cast("Self", restrict(cast(Any, self), user, action))
 
 
 class TrashableQuerySet(RestrictedQuerySet):
@@ -53,9 +53,10 @@ class CheckedModel(models.Model):
     def clean_fields(self, exclude: Any = None) -> None:
         skip = set(exclude or ())
         for field in self._meta.concrete_fields:
-            if not field.many_to_one or field.name in skip or not field.is_cached(self):
+            relation = cast(Any, field)
+            if not field.many_to_one or field.name in skip or not relation.is_cached(self):
                 continue
-            related = field.get_cached_value(self)
+            related = relation.get_cached_value(self)
             if (
                 related is not None
                 and not related._state.adding
@@ -108,8 +109,6 @@ class User(AbstractUser):
         help_text=_("Set for one-time passwords: the next login asks for a new password."),
     )
     phone = models.CharField(_("phone"), max_length=32, blank=True)
-
-    objects = UserManager()
 
     class Meta:
         verbose_name = _("user")

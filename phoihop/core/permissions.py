@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.http import Http404
 
@@ -155,7 +155,7 @@ def get_for_action[M: models.Model](
     """The object if the user may do `action` to it; 404 if it is not visible; else 403."""
     try:
         obj = restrict(queryset, user, VIEW).get(**lookup)
-    except queryset.model.DoesNotExist as exc:
+    except ObjectDoesNotExist as exc:
         raise Http404 from exc
     if action != VIEW and not restrict(queryset.filter(pk=obj.pk), user, action).exists():
         raise PermissionDenied

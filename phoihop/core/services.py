@@ -6,7 +6,7 @@ Each validates with full_clean(), saves, and writes an audit event, atomically.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
@@ -23,7 +23,7 @@ TRASH_DAYS = 30
 
 @transaction.atomic
 def model_create[M: models.Model](
-    *, actor: Any, obj: M, m2m: dict[str, Iterable[Any]] | None = None
+    *, actor: Any, obj: M, m2m: Mapping[str, Iterable[Any]] | None = None
 ) -> M:
     obj.full_clean()
     obj.save()
@@ -39,7 +39,7 @@ def model_update[M: models.Model](
     actor: Any,
     obj: M,
     data: dict[str, Any],
-    m2m: dict[str, Iterable[Any]] | None = None,
+    m2m: Mapping[str, Iterable[Any]] | None = None,
     action: str = "update",
 ) -> M:
     """Set the given fields, validate, save, and audit the before/after values."""

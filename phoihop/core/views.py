@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import connection
@@ -28,11 +30,13 @@ def home(request: HttpRequest) -> HttpResponse:
 class PasswordChangeView(auth_views.PasswordChangeView):
     """Changing the password also ends the one-time-password state."""
 
-    def form_valid(self, form):  # type: ignore[no-untyped-def]
+    def form_valid(self, form: Any) -> HttpResponse:
+        from phoihop.core.models import User
         from phoihop.core.services import user_password_changed
 
         response = super().form_valid(form)
-        user_password_changed(actor=self.request.user, user=self.request.user)
+        user = cast(User, self.request.user)
+        user_password_changed(actor=user, user=user)
         return response
 
 

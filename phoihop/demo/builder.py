@@ -567,8 +567,10 @@ class DemoBuilder:
         from phoihop.programs import services as programs
         from phoihop.programs.models import Target
 
-        targets = Target.objects.filter(indicator__content__program=program).select_related(
-            "indicator"
+        targets = (
+            Target.objects.filter(indicator__content__program=program)
+            .select_related("indicator")
+            .order_by("indicator__content__order", "indicator__order", "organization__name")
         )
         for target in targets:
             if target.indicator.aggregation != "sum":
@@ -756,7 +758,9 @@ class DemoBuilder:
     def _confirm_credits(self, activity: Any, place: Place, when: datetime.datetime) -> None:
         from phoihop.activities import services as acts
 
-        for credit in activity.credits.filter(confirmed_at__isnull=True):
+        for credit in activity.credits.filter(confirmed_at__isnull=True).order_by(
+            "organization__name"
+        ):
             if self.rng.random() < 0.85:
                 with clock.frozen_at(cap(when + datetime.timedelta(days=1))):
                     acts.credit_confirm(actor=place.focal[credit.organization_id], credit=credit)
@@ -1068,7 +1072,7 @@ class YearPlan:
 
 
 YEAR_CLOSED = YearPlan(
-    draft=0, returned=0, submitted=0, revised=0.03, revising=0, late_share=0.12, nil_share=0.45
+    draft=0, returned=0, submitted=0, revised=0.03, revising=0, late_share=0.12, nil_share=0.55
 )
 YEAR_OPEN = YearPlan(
     draft=300 / 1560,

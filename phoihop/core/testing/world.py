@@ -133,49 +133,49 @@ def build_world() -> World:
         return user
 
     users: dict[str, User | None] = {"anonymous": None, "admin": root}
-    users["focal_a"] = account("focal_a")
+    users["focal_a"] = focal_a = account("focal_a")
     org_services.role_assign(
         actor=root,
-        user=users["focal_a"],
+        user=focal_a,
         role=Role.FOCAL,
         committee=committee,
         organization=org_a,
         valid_from=start,
     )
-    users["focal_b"] = account("focal_b")
+    users["focal_b"] = focal_b = account("focal_b")
     org_services.role_assign(
         actor=root,
-        user=users["focal_b"],
+        user=focal_b,
         role=Role.FOCAL,
         committee=committee,
         organization=org_b,
         valid_from=start,
     )
-    users["leader"] = account("leader")
+    users["leader"] = leader = account("leader")
     org_services.role_assign(
         actor=root,
-        user=users["leader"],
+        user=leader,
         role=Role.LEADER,
         committee=committee,
         organization=org_a,
         valid_from=start,
     )
-    users["editor"] = account("editor")
+    users["editor"] = editor = account("editor")
     org_services.role_assign(
-        actor=root, user=users["editor"], role=Role.EDITOR, committee=committee, valid_from=start
+        actor=root, user=editor, role=Role.EDITOR, committee=committee, valid_from=start
     )
-    users["secretariat"] = account("secretariat", staff=True)
+    users["secretariat"] = secretariat = account("secretariat", staff=True)
     org_services.role_assign(
         actor=root,
-        user=users["secretariat"],
+        user=secretariat,
         role=Role.SECRETARIAT,
         committee=committee,
         valid_from=start,
     )
-    users["other_secretariat"] = account("other_secretariat", staff=True)
+    users["other_secretariat"] = other_secretariat = account("other_secretariat", staff=True)
     org_services.role_assign(
         actor=root,
-        user=users["other_secretariat"],
+        user=other_secretariat,
         role=Role.SECRETARIAT,
         committee=other,
         valid_from=start,

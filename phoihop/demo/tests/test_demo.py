@@ -7,12 +7,12 @@ import datetime
 import pytest
 from django.core.management import call_command
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count
 
 from phoihop.activities.models import Activity, Credit, NilReport
 from phoihop.core.models import AuditEvent, User
 from phoihop.demo import data
-from phoihop.demo.builder import DemoBuilder, demo_accounts
+from phoihop.demo.builder import DemoBuilder, demo_accounts, quarter_bounds, quarter_of
 from phoihop.geo.choices import AreaKind, Scheme
 from phoihop.geo.models import AreaClassification
 from phoihop.orgs.models import Committee, Organization, RoleAssignment
@@ -23,7 +23,7 @@ from phoihop.programs.models import Program, Signature
 def fingerprint() -> list[tuple]:
     return list(
         Activity.all_objects.order_by("uuid").values_list(
-            "uuid", "status", "title", "start_date", "locality_id", "organization__name"
+            "uuid", "status", "title", "start_date", "locality__code", "organization__name"
         )
     )
 
@@ -100,11 +100,40 @@ def test_full_demo_has_the_counts_and_the_mix():
     co_organized = Activity.objects.annotate(n=Count("credits")).filter(n__gt=1)
     assert co_organized.count() >= 0.15 * total
     assert Credit.objects.filter(confirmed_at__isnull=True).exists()
-    assert NilReport.objects.filter(committee=hb).count() >= 50
-    late = Activity.objects.filter(
-        committee=hb, submitted_at__gt=F("end_date") + datetime.timedelta(days=100)
-    )
-    assert late.exists()
+    assert NilReport.objects.filter(committee=hb).count() >= 40
+    # Missing reports: organization × quarter of 2022 with neither a report nor a nil report.
+    reported = {
+        (org, (day.month - 1) // 3)
+        for org, day in Activity.objects.filter(program=p2022).values_list(
+            "organization_id", "start_date"
+        )
+    } | {
+        (org, (day.month - 1) // 3)
+        for org, day in NilReport.objects.filter(program=p2022).values_list(
+            "organization_id", "period_start"
+        )
+    }
+    expected = {
+        (org, q)
+        for org in Organization.objects.filter(committee=hb).values_list("pk", flat=True)
+        for q in range(4)
+    }
+    assert len(expected - reported) >= 20
+    late = [
+        pk
+        for pk, start, submitted, deadline in Activity.objects.filter(
+            committee=hb, submitted_at__isnull=False
+        ).values_list("pk", "start_date", "submitted_at", "program__deadline_days")
+        if submitted.date()
+        > quarter_bounds(start.year, quarter_of(start))[1] + datetime.timedelta(days=deadline)
+    ]
+    assert len(late) >= 100
+    # ... and history keeps its dates: reports of 2022 were submitted in 2022–2023.
+    years = {
+        s.year
+        for s in Activity.objects.filter(program=p2022).values_list("submitted_at", flat=True)
+    }
+    assert years <= {2022, 2023}
 
     # Practices with evaluations and replications.
     practices = Practice.objects.filter(committee=hb)

@@ -25,7 +25,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-        parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", "2")))
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("WORKERS", "2")))
         parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", "1")))
         parser.add_argument(
             "--no-worker", action="store_true", help="Do not start the task worker."
@@ -89,7 +89,7 @@ class Command(BaseCommand):
                     code = child.poll()
                     if code is not None:
                         self.stderr.write(
-                            f"{child.args[0]} stopped (exit {code}); stopping the rest."
+                            f"Process {child.pid} stopped (exit {code}); stopping the rest."
                         )
                         exit_code = code or 1
                         stopping = True
