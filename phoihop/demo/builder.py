@@ -286,7 +286,11 @@ class DemoBuilder:
                     hb.branches[(party.key, district.pk)] = orgs.organization_create(
                         actor=actor,
                         committee=hb.committee,
-                        name=party.branch.format(district=district.name),
+                        # "Hội Nông dân huyện Mai Châu": the unit's type is lower case
+                        # inside a name.
+                        name=party.branch.format(
+                            district=district.name[0].lower() + district.name[1:]
+                        ),
                         abbreviation=(
                             f"{party.branch_abbreviation} {district.name.split(' ', 1)[1]}"
                         ),
@@ -379,7 +383,8 @@ class DemoBuilder:
                 )
             for (key, district_id), org in hb.branches.items():
                 district = next(d for d in hb.districts if d.pk == district_id)
-                username = f"dm.{key}.{slug(district.name.split(' ', 1)[1])}"
+                party_slug = slug(hb.parties[key].abbreviation.replace(" tỉnh", ""))
+                username = f"dm.{party_slug}.{slug(district.name.split(' ', 1)[1])}"
                 hb.focal[org.pk] = self.account(
                     username,
                     role=Role.FOCAL,

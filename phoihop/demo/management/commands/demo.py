@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from phoihop.demo import data
 from phoihop.demo.builder import DemoBuilder, demo_accounts, demo_loaded
+from phoihop.orgs.choices import Role
 
 
 class Command(BaseCommand):
@@ -41,6 +42,8 @@ class Command(BaseCommand):
         self.stdout.write(_("Demo accounts (DEMO DATA, for trying the system only):"))
         self.stdout.write(_("  password: {password}").format(password=data.DEMO_PASSWORD))
         width = max(len(r[0]) for r in rows)
+        labels = dict(Role.choices)
         for username, role, where in rows:
-            self.stdout.write(f"  {username.ljust(width)}  {role:<12} {where}")
+            label = str(labels.get(role, role))
+            self.stdout.write(f"  {username.ljust(width)}  {label:<32} {where}")
         self.stdout.write("")
