@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "phoihop.programs",
     "phoihop.activities",
     "phoihop.practices",
+    "phoihop.reviews",
+    "phoihop.news",
     "phoihop.demo",
 ]
 
