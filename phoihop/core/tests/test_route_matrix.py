@@ -103,3 +103,18 @@ def test_sign_in_with_password_works(world):
     response = client.post(reverse("login"), {"username": "focal_a", "password": PASSWORD})
     assert response.status_code == 302
     assert client.get(reverse("core:home")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_admin_hides_other_committees_objects(world):
+    """Another committee's object is as good as absent: the admin answers as it does for
+    a missing id (back to the admin index), and never shows its name."""
+    client = _client_for(world, "secretariat")
+    for obj in (world.other_org, world.other_committee, world.user("other_secretariat")):
+        opts = obj._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"] == reverse("admin:index")
+        listing = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+        assert str(obj) not in listing.content.decode()
