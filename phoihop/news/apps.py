@@ -6,3 +6,6 @@ class NewsConfig(AppConfig):
     name = "phoihop.news"
     label = "news"
     verbose_name = _("News")
+
+    def ready(self) -> None:
+        from phoihop.news import policies  # noqa: F401  registers the policies
