@@ -414,7 +414,7 @@ def image_add(
         article=article, caption=caption.strip(), alt_text=alt_text.strip(), order=order
     )
     image.image.save(f"{uuid.uuid4().hex}.{clean.extension}", ContentFile(clean.data), save=False)
-    name = image.image.name
+    name = image.image.name or ""
     try:
         return core_services.model_create(actor=actor, obj=image)
     except Exception:
@@ -434,7 +434,7 @@ def image_update(*, actor: User, image: ArticleImage, data: dict[str, Any]) -> A
 def image_remove(*, actor: User, image: ArticleImage) -> None:
     """Remove an image; its file is deleted once the removal is committed."""
     permissions.require(actor, permissions.DELETE, image)
-    storage, name = image.image.storage, image.image.name
+    storage, name = image.image.storage, image.image.name or ""
     core_services.model_delete(actor=actor, obj=image)
     if name:
         transaction.on_commit(lambda: storage.delete(name))
