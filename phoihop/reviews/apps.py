@@ -6,3 +6,6 @@ class ReviewsConfig(AppConfig):
     name = "phoihop.reviews"
     label = "reviews"
     verbose_name = _("Reviews")
+
+    def ready(self) -> None:
+        from phoihop.reviews import policies  # noqa: F401  registers the policies
