@@ -174,6 +174,7 @@ class DemoBuilder:
             self.phu_tho()
             p2026 = self.program_2026(p2023)
             self.report_year(p2026, self.pt, scale=210, plan=YEAR_CURRENT)
+            self.news()
             self.set_passwords()
             site_flag_set(
                 key=DEMO_FLAG,
@@ -1016,6 +1017,51 @@ class DemoBuilder:
             )
         self._sign_all(program, pt, D(2026, 3, 12))
         return program
+
+    # -- news ---------------------------------------------------------------------------
+    def news(self) -> None:
+        """Sample articles written for the demo: published, a draft, a scheduled one."""
+        from phoihop.news import services as news
+
+        editors = {
+            self.hb.committee.pk: User.objects.get(username="bientap"),
+            self.pt.committee.pk: self.pt.secretariat[0],
+        }
+        categories: dict[tuple[int, str], Any] = {}
+        with clock.frozen_at(at(D(2022, 1, 10), 9)):
+            for name, code in data.NEWS_CATEGORIES:
+                for place in (self.hb, self.pt):
+                    categories[(place.committee.pk, code)] = news.category_create(
+                        actor=editors[place.committee.pk],
+                        committee=place.committee,
+                        name=name,
+                        slug=code,
+                    )
+        for code, title, lead, paragraphs, when in data.NEWS:
+            if when in (None, "scheduled"):
+                moment = DEMO_NOW - datetime.timedelta(days=2)
+            else:
+                moment = datetime.datetime.strptime(when, "%d/%m/%Y %H:%M").replace(tzinfo=VN)
+            place = self.pt if moment.date() >= data.REORGANIZED else self.hb
+            editor = editors[place.committee.pk]
+            body = "".join(f"<p>{paragraph}</p>" for paragraph in paragraphs)
+            with clock.frozen_at(moment - datetime.timedelta(hours=3)):
+                article = news.article_create(
+                    actor=editor,
+                    committee=place.committee,
+                    title=title,
+                    category=categories[(place.committee.pk, code)],
+                    lead=lead,
+                    body=body,
+                    origin="Dữ liệu mẫu",
+                )
+            if when is None:
+                continue
+            with clock.frozen_at(moment - datetime.timedelta(hours=1)):
+                news.article_submit_for_review(actor=editor, article=article)
+            with clock.frozen_at(moment):
+                later = moment + datetime.timedelta(days=7) if when == "scheduled" else None
+                news.article_publish(actor=editor, article=article, at=later)
 
 
 NARRATIVE = (

@@ -493,3 +493,118 @@ RETURN_REASONS = [
     "Ngày tổ chức trùng với báo cáo đã duyệt trước đó; đề nghị xác minh, tránh báo cáo trùng.",
     "Chưa có ảnh hoặc biên bản kèm theo; đề nghị đính kèm minh chứng.",
 ]
+
+NEWS_CATEGORIES = [
+    ("Chính trị", "chinh-tri"),
+    ("Quốc phòng - An ninh", "quoc-phong-an-ninh"),
+    ("Nhân đạo - Xã hội", "nhan-dao-xa-hoi"),
+]
+
+# (category slug, title, lead, body paragraphs, published at "dd/mm/yyyy HH:MM" or
+# None for a draft, or "scheduled" for one set to appear later). Written for the demo.
+NEWS = [
+    (
+        "chinh-tri",
+        "Sơ kết Chương trình phối hợp hoạt động năm 2022, ký kết chương trình năm 2023",
+        (
+            "Ngày 24/3/2023, Ban Chỉ đạo Chương trình phối hợp hoạt động tỉnh Hòa Bình tổ chức "
+            "hội nghị sơ kết năm 2022 và ký kết chương trình năm 2023 tại trụ sở Liên đoàn Lao "
+            "động tỉnh."
+        ),
+        [
+            (
+                "Hội nghị do đồng chí Trưởng ban Chỉ đạo chủ trì, với đại diện Bộ Chỉ huy Quân "
+                "sự tỉnh, Ủy ban MTTQ Việt Nam tỉnh, các tổ chức chính trị - xã hội và Hội Chữ "
+                "thập đỏ tỉnh. Các đại biểu đã cùng nhìn lại kết quả của một năm phối hợp, từ "
+                "công tác tuyên truyền, giáo dục chính trị đến việc giúp đỡ hộ nghèo và chăm lo "
+                "gia đình chính sách."
+            ),
+            (
+                "Chương trình năm 2023 tập trung vào bảo vệ nền tảng tư tưởng của Đảng, tiếp tục "
+                "học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh, hướng mạnh hoạt "
+                "động về cơ sở, nhất là các xã vùng sâu, vùng xa, vùng đặc biệt khó khăn, và "
+                "nhân rộng những mô hình đã chứng minh hiệu quả. (Bài viết mẫu.)"
+            ),
+        ],
+        "27/03/2023 17:00",
+    ),
+    (
+        "nhan-dao-xa-hoi",
+        "Hơn 200 đơn vị máu từ ngày hội hiến máu ở Mai Châu",
+        (
+            "Đoàn viên, hội viên và cán bộ, chiến sĩ lực lượng vũ trang huyện Mai Châu cùng "
+            "tham gia ngày hội hiến máu tình nguyện do Hội Chữ thập đỏ huyện chủ trì."
+        ),
+        [
+            (
+                "Ngay từ sáng sớm, điểm hiến máu đã đông người đến đăng ký. Nhiều bạn trẻ lần "
+                "đầu tham gia cho biết được cán bộ Đoàn và Hội Chữ thập đỏ vận động từ thôn, "
+                "bản. (Số liệu trong bài là số liệu mẫu.)"
+            ),
+        ],
+        "18/06/2023 09:30",
+    ),
+    (
+        "quoc-phong-an-ninh",
+        "Gặp mặt, tặng quà tân binh trước ngày lên đường nhập ngũ",
+        (
+            "Các huyện trong tỉnh tổ chức gặp mặt thanh niên trúng tuyển nghĩa vụ quân sự, "
+            "động viên gia đình và tân binh yên tâm lên đường."
+        ),
+        [
+            (
+                "Hội Cựu chiến binh và Đoàn Thanh niên các xã phối hợp với Ban Chỉ huy Quân sự "
+                "huyện thăm hỏi gia đình có con lên đường nhập ngũ. (Bài viết mẫu.)"
+            ),
+        ],
+        "08/02/2023 15:00",
+    ),
+    (
+        "chinh-tri",
+        'Nhân rộng mô hình "Hũ gạo tình thương" sang các xã vùng cao',
+        (
+            "Sau hai năm thực hiện, mô hình của Hội Liên hiệp Phụ nữ được Ban Chỉ đạo đánh "
+            "giá có hiệu quả và đề nghị nhân rộng."
+        ),
+        [
+            (
+                "Mỗi tháng các chi hội góp gạo để giúp hội viên có hoàn cảnh khó khăn, trẻ em "
+                "đến trường. Năm 2023 mô hình được triển khai thêm ở một số xã vùng cao. "
+                "(Bài viết mẫu.)"
+            ),
+        ],
+        "12/05/2023 10:00",
+    ),
+    (
+        "quoc-phong-an-ninh",
+        "Ký kết Chương trình phối hợp hoạt động năm 2026 của tỉnh Phú Thọ",
+        (
+            "Sau khi sắp xếp đơn vị hành chính, Bộ Chỉ huy Quân sự tỉnh Phú Thọ cùng các tổ "
+            "chức chính trị - xã hội và Hội Chữ thập đỏ tỉnh ký kết chương trình năm 2026."
+        ),
+        [
+            (
+                "Chương trình kế thừa nội dung của các tỉnh trước sắp xếp, bổ sung phối hợp với "
+                "các Ban Chỉ huy Phòng thủ khu vực. (Bài viết mẫu.)"
+            ),
+        ],
+        "13/03/2026 16:00",
+    ),
+    (
+        "nhan-dao-xa-hoi",
+        'Chuẩn bị chương trình "Tết nhân ái" năm 2027',
+        (
+            "Hội Chữ thập đỏ tỉnh Phú Thọ phối hợp với các đoàn thể chuẩn bị quà Tết cho hộ "
+            "nghèo, gia đình chính sách."
+        ),
+        ["Bài đang được biên tập. (Bài viết mẫu.)"],
+        None,
+    ),
+    (
+        "chinh-tri",
+        "Sơ kết 11 tháng thực hiện Chương trình phối hợp năm 2026",
+        "Ban Chỉ đạo tỉnh Phú Thọ sẽ tổ chức sơ kết kết quả phối hợp 11 tháng đầu năm.",
+        ["Bài hẹn giờ đăng, chưa hiện ra công chúng trước thời điểm đăng. (Bài viết mẫu.)"],
+        "scheduled",
+    ),
+]

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count
+from django.utils.timezone import now as django_now
 
 from phoihop.activities.models import Activity, Credit, NilReport
 from phoihop.core.models import AuditEvent, User
@@ -163,6 +164,23 @@ def test_full_demo_has_the_counts_and_the_mix():
     assert User.objects.get(username="quantri").is_superuser
     assert User.objects.get(username="dm.hoictd").check_password(data.DEMO_PASSWORD)
     assert accounts.rows == demo_accounts()
+
+    # Sample news written for the demo: published, a draft, one scheduled for later.
+    from phoihop.news.models import Article
+    from phoihop.news.policies import public_articles
+
+    assert Article.objects.filter(status="published").count() >= 5
+    assert Article.objects.filter(status="draft").exists()
+    conference = Article.objects.get(
+        title__startswith="Sơ kết Chương trình phối hợp hoạt động năm 2022"
+    )
+    assert conference.committee == hb
+    assert conference.publish_at.strftime("%d/%m/%Y %H:%M") == "27/03/2023 17:00"
+    public = set(public_articles())
+    assert conference in public
+    assert not any(a.status != "published" for a in public)
+    scheduled = Article.objects.get(title__startswith="Sơ kết 11 tháng")
+    assert scheduled not in public or scheduled.publish_at <= django_now()
 
     # Loaded through the services: every activity has its audit trail.
     audited = set(
