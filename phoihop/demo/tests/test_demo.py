@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count
+from django.utils.timezone import localtime
 from django.utils.timezone import now as django_now
 
 from phoihop.activities.models import Activity, Credit, NilReport
@@ -175,7 +176,8 @@ def test_full_demo_has_the_counts_and_the_mix():
         title__startswith="Sơ kết Chương trình phối hợp hoạt động năm 2022"
     )
     assert conference.committee == hb
-    assert conference.publish_at.strftime("%d/%m/%Y %H:%M") == "27/03/2023 17:00"
+    published = localtime(conference.publish_at)
+    assert published.strftime("%d/%m/%Y %H:%M") == "27/03/2023 17:00"
     public = set(public_articles())
     assert conference in public
     assert not any(a.status != "published" for a in public)
