@@ -9,7 +9,7 @@ service's.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from phoihop.core import permissions
+from phoihop.core.models import User
 from phoihop.orgs.admin_mixins import ReadOnlyInline, ServiceFormAdmin
 from phoihop.orgs.models import Organization, Person
 from phoihop.programs.models import Program
@@ -30,6 +31,11 @@ from phoihop.reviews.models import (
     ReviewPeriod,
     ReviewSection,
 )
+
+
+def _actor(request: HttpRequest) -> User:
+    """The signed-in user (the admin lets no one else in)."""
+    return cast(User, request.user)
 
 
 def _narrowed(db_field: Any, request: HttpRequest) -> models.QuerySet | None:
@@ -146,7 +152,7 @@ class ReviewPeriodAdmin(ReviewsAdmin):
         data = form.cleaned_data
         if not change:
             created = services.review_create(
-                actor=request.user,
+                actor=_actor(request),
                 program=data["program"],
                 kind=data["kind"],
                 title=data["title"],
@@ -156,7 +162,7 @@ class ReviewPeriodAdmin(ReviewsAdmin):
             self.adopt(obj, created)
             return
         updated = services.review_update(
-            actor=request.user,
+            actor=_actor(request),
             review=self.stored(obj),
             data=self.model_values(form, changed_only=True),
         )
@@ -165,13 +171,13 @@ class ReviewPeriodAdmin(ReviewsAdmin):
     @admin.action(description=_("Finalize the selected reviews"))
     def finalize(self, request: HttpRequest, queryset: models.QuerySet) -> None:
         self._each(
-            request, queryset, lambda r: services.review_finalize(actor=request.user, review=r)
+            request, queryset, lambda r: services.review_finalize(actor=_actor(request), review=r)
         )
 
     @admin.action(description=_("Reopen the selected reviews (system administrators)"))
     def reopen(self, request: HttpRequest, queryset: models.QuerySet) -> None:
         self._each(
-            request, queryset, lambda r: services.review_reopen(actor=request.user, review=r)
+            request, queryset, lambda r: services.review_reopen(actor=_actor(request), review=r)
         )
 
 
@@ -188,7 +194,7 @@ class ReviewSectionAdmin(ReviewsAdmin):
         data = form.cleaned_data
         review = obj.review if change else data["review"]
         saved = services.section_set(
-            actor=request.user,
+            actor=_actor(request),
             review=review,
             key=obj.key,
             text=data.get("text", ""),
@@ -214,19 +220,19 @@ class DirectionAdmin(ReviewsAdmin):
         data = form.cleaned_data
         if not change:
             created = services.direction_add(
-                actor=request.user, review=data["review"], text=data["text"], order=data["order"]
+                actor=_actor(request), review=data["review"], text=data["text"], order=data["order"]
             )
             self.adopt(obj, created)
             return
         updated = services.direction_update(
-            actor=request.user,
+            actor=_actor(request),
             direction=self.stored(obj),
             data=self.model_values(form, changed_only=True),
         )
         self.adopt(obj, updated)
 
     def delete_via_service(self, *, request: HttpRequest, obj: Any) -> None:
-        services.direction_remove(actor=request.user, direction=obj)
+        services.direction_remove(actor=_actor(request), direction=obj)
 
 
 @admin.register(Commendation)
@@ -263,7 +269,7 @@ class CommendationAdmin(ReviewsAdmin):
         data = form.cleaned_data
         if not change:
             created = services.commendation_propose(
-                actor=request.user,
+                actor=_actor(request),
                 review=data["review"],
                 recipient_kind=data["recipient_kind"],
                 form=data["form"],
@@ -276,7 +282,7 @@ class CommendationAdmin(ReviewsAdmin):
             self.adopt(obj, created)
             return
         updated = services.commendation_update(
-            actor=request.user,
+            actor=_actor(request),
             commendation=self.stored(obj),
             data=self.model_values(form, changed_only=True),
         )
@@ -287,7 +293,7 @@ class CommendationAdmin(ReviewsAdmin):
         self._each(
             request,
             queryset,
-            lambda c: services.commendation_approve(actor=request.user, commendation=c),
+            lambda c: services.commendation_approve(actor=_actor(request), commendation=c),
         )
 
 
@@ -313,7 +319,7 @@ class ReviewConferenceAdmin(ReviewsAdmin):
         data = form.cleaned_data
         if not change:
             created = services.conference_record(
-                actor=request.user,
+                actor=_actor(request),
                 review=data["review"],
                 date=data["date"],
                 place=data["place"],
@@ -328,7 +334,7 @@ class ReviewConferenceAdmin(ReviewsAdmin):
             return
         signed = data.get("programs_signed") if "programs_signed" in form.changed_data else None
         updated = services.conference_update(
-            actor=request.user,
+            actor=_actor(request),
             conference=self.stored(obj),
             data=self.model_values(form, changed_only=True, exclude=("programs_signed",)),
             programs_signed=signed,
