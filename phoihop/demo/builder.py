@@ -169,6 +169,7 @@ class DemoBuilder:
             self.report_year(p2022, self.hb, scale=1450, plan=YEAR_CLOSED)
             self.close_2022(p2022)
             p2023 = self.program_2023(p2022)
+            self.review_2022(p2022, p2023)
             self.report_year(p2023, self.hb, scale=1560, plan=YEAR_OPEN)
             self.practices()
             self.phu_tho()
@@ -546,6 +547,71 @@ class DemoBuilder:
         # where the 2023 program was signed, closes the year.
         with clock.frozen_at(at(D(2023, 3, 24), 16)):
             programs.program_close(actor=actor, program=program)
+
+    def review_2022(self, p2022: Any, p2023: Any) -> None:
+        """The year review of 2022, at the conference of 24/03/2023 at the provincial
+        Labour Federation, where the 2023 program was signed."""
+        from phoihop.reviews import services as reviews
+        from phoihop.reviews.choices import CommendationForm, RecipientKind, ReviewKind, SectionKey
+
+        hb = self.hb
+        actor = hb.secretariat[0]
+        with clock.frozen_at(at(D(2023, 3, 2), 9)):
+            review = reviews.review_create(
+                actor=actor,
+                program=p2022,
+                kind=ReviewKind.YEAR,
+                title=(
+                    "Báo cáo sơ kết Chương trình phối hợp hoạt động năm 2022, phương hướng, "
+                    "nhiệm vụ năm 2023"
+                ),
+                period_start=D(2022, 1, 1),
+                period_end=D(2022, 12, 31),
+            )
+            for order, (key, text) in enumerate(REVIEW_SECTIONS.items()):
+                reviews.section_set(
+                    actor=actor,
+                    review=review,
+                    key=getattr(SectionKey, key),
+                    text=text,
+                    title=None,
+                    order=order + 1,
+                )
+            for order, text in enumerate(DIRECTIONS_2023):
+                reviews.direction_add(actor=actor, review=review, text=text, order=order + 1)
+            for key in ("redcross", "farmers", "youth"):
+                proposal = reviews.commendation_propose(
+                    actor=actor,
+                    review=review,
+                    recipient_kind=RecipientKind.COLLECTIVE,
+                    form=CommendationForm.PRAISE,
+                    issuer="Ban Chỉ đạo Chương trình phối hợp hoạt động tỉnh",
+                    reason=(
+                        "Có nhiều hoạt động phối hợp hiệu quả, báo cáo đầy đủ, đúng hạn "
+                        "(dữ liệu mẫu)."
+                    ),
+                    organization=hb.parties[key],
+                    person=None,
+                    recipient_name="",
+                )
+                reviews.commendation_approve(actor=actor, commendation=proposal, note="")
+        with clock.frozen_at(at(D(2023, 3, 24), 11)):
+            reviews.conference_record(
+                actor=actor,
+                review=review,
+                date=D(2023, 3, 24),
+                place="Liên đoàn Lao động tỉnh Hòa Bình",
+                chair=hb.signers["front"],
+                chair_name="",
+                chair_title="",
+                attendees=(
+                    "Thành viên Ban Chỉ đạo; đại diện Bộ Chỉ huy Quân sự tỉnh, Ủy ban MTTQ Việt "
+                    "Nam tỉnh, các tổ chức chính trị - xã hội và Hội Chữ thập đỏ tỉnh"
+                ),
+                programs_signed=[p2023],
+                notes="Hội nghị sơ kết năm 2022 và ký kết Chương trình năm 2023.",
+            )
+            reviews.review_finalize(actor=actor, review=review)
 
     def program_2023(self, previous: Any) -> Any:
         from phoihop.programs import services as programs
@@ -1063,6 +1129,31 @@ class DemoBuilder:
                 later = moment + datetime.timedelta(days=7) if when == "scheduled" else None
                 news.article_publish(actor=editor, article=article, at=later)
 
+
+REVIEW_SECTIONS = {
+    "SITUATION": (
+        "Năm 2022, các cơ quan, đơn vị thành viên Ban Chỉ đạo triển khai Chương trình trong "
+        "điều kiện địa bàn rộng, nhiều xã vùng sâu, vùng xa, vùng đặc biệt khó khăn. (Nội "
+        "dung mẫu.)"
+    ),
+    "RESULTS": (
+        "Các nội dung phối hợp được triển khai đồng bộ; nhiều chỉ tiêu đạt và vượt kế hoạch. "
+        "Số liệu chi tiết tại phụ lục kèm theo. (Nội dung mẫu.)"
+    ),
+    "LIMITS": (
+        "Một số đơn vị cấp huyện báo cáo chưa đầy đủ, chưa đúng hạn; hoạt động ở một số xã "
+        "vùng cao còn ít. (Nội dung mẫu.)"
+    ),
+    "LESSONS": (
+        "Nội dung phối hợp phải cụ thể, gắn với nhiệm vụ chính trị của từng đơn vị; thường "
+        "xuyên kiểm tra, đôn đốc và kịp thời nhân rộng mô hình hiệu quả. (Nội dung mẫu.)"
+    ),
+}
+DIRECTIONS_2023 = [
+    "Tiếp tục phối hợp bảo vệ nền tảng tư tưởng của Đảng theo Nghị quyết 35-NQ/TW.",
+    "Hướng mạnh hoạt động về cơ sở, nhất là các xã vùng sâu, vùng xa, vùng đặc biệt khó khăn.",
+    'Đánh giá, nhân rộng các mô hình "Dân vận khéo" có hiệu quả.',
+]
 
 NARRATIVE = (
     "{org} phối hợp tổ chức hoạt động tại {place}. Các lực lượng tham gia đầy đủ, "

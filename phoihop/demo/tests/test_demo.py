@@ -82,6 +82,18 @@ def test_full_demo_has_the_counts_and_the_mix():
     assert signed_2023 == {datetime.date(2023, 3, 24)}
     assert p2023.contents.filter(lineage__isnull=False).count() == p2023.contents.count()
 
+    # The 2022 review conference of 24/03/2023 at the provincial Labour Federation,
+    # where the 2023 program was signed.
+    from phoihop.reviews.models import ReviewPeriod
+
+    review = ReviewPeriod.objects.get(program=p2022, kind="year")
+    assert review.status == "finalized"
+    conference = review.conference
+    assert conference.date == datetime.date(2023, 3, 24)
+    assert conference.place == "Liên đoàn Lao động tỉnh Hòa Bình"
+    assert list(conference.programs_signed.all()) == [p2023]
+    assert "Trưởng ban Dân vận Tỉnh ủy" in conference.chair_title
+
     # At least 3,000 activities over at least 100 communes, with the mix the issue asks.
     series = Activity.objects.filter(committee=hb).values("series").distinct().count()
     series_all = Activity.objects.values("series").distinct().count()
