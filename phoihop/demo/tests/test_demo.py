@@ -246,3 +246,50 @@ def test_every_row_the_demo_writes_went_through_an_audited_service():
             if ids - seen:
                 unaudited[model._meta.label] = len(ids - seen)
     assert unaudited == {}
+
+
+@pytest.mark.django_db
+def test_every_demo_account_signs_in_and_sees_what_its_role_allows(client):
+    from phoihop.core import permissions as p
+
+    DemoBuilder(activities_scale=0.02).build()
+    for username, _role, _where in demo_accounts():
+        response = client.post(
+            "/accounts/login/", {"username": username, "password": data.DEMO_PASSWORD}
+        )
+        assert response.status_code == 302, username
+        assert client.get("/home/").status_code == 200
+        client.post("/accounts/logout/")
+
+    hb = Committee.objects.get(code="hoa-binh")
+    approved_hb = Activity.objects.filter(committee=hb, status="approved")
+    drafts_hb = Activity.objects.filter(committee=hb, status="draft")
+
+    def user(name):
+        return User.objects.get(username=name)
+
+    # Phú Thọ's secretariat reads Hòa Bình's approved reports, changes nothing there.
+    pt_secretariat = user("thuongtruc.phutho")
+    assert approved_hb.restrict(pt_secretariat).count() == approved_hb.count()
+    assert not drafts_hb.restrict(pt_secretariat).exists()
+    assert not Activity.objects.filter(committee=hb).restrict(pt_secretariat, p.APPROVE).exists()
+    # A focal point sees its own organization's drafts and nobody else's.
+    focal = user("dm.hoictd")
+    own = drafts_hb.filter(organization__name="Hội Chữ thập đỏ tỉnh Hòa Bình")
+    others = drafts_hb.exclude(organization__name="Hội Chữ thập đỏ tỉnh Hòa Bình").exclude(
+        credits__organization__name="Hội Chữ thập đỏ tỉnh Hòa Bình"
+    )
+    assert set(drafts_hb.restrict(focal)) == set(own) | set(
+        drafts_hb.filter(credits__organization__name="Hội Chữ thập đỏ tỉnh Hòa Bình")
+    )
+    assert not others.restrict(focal).exists()
+    # The secretariat sees every report of its committee and none of Phú Thọ's drafts.
+    secretariat = user("thuongtruc")
+    assert Activity.objects.filter(committee=hb).restrict(secretariat).count() == (
+        Activity.objects.filter(committee=hb).count()
+    )
+    assert (
+        not Activity.objects.filter(committee__code="phu-tho", status="draft")
+        .restrict(secretariat)
+        .exists()
+    )
