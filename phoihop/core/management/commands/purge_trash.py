@@ -28,7 +28,7 @@ class Command(BaseCommand):
         for model in apps.get_models():
             if not issubclass(model, TrashableModel):
                 continue
-            for obj in model.all_objects.filter(deleted_at__lt=cutoff).order_by("pk"):  # type: ignore[attr-defined]
+            for obj in model.all_objects.filter(deleted_at__lt=cutoff).order_by("pk"):
                 try:
                     with transaction.atomic():
                         audit.record(
