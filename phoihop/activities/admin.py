@@ -31,7 +31,7 @@ from phoihop.activities.models import (
 )
 from phoihop.core import permissions
 from phoihop.core.admin_base import admin_allowed
-from phoihop.orgs.admin_mixins import ReadOnlyInline, ServiceFormAdmin
+from phoihop.core.admin_forms import ReadOnlyInline, ServiceFormAdmin
 from phoihop.orgs.models import Organization
 from phoihop.programs.models import Program, ProgramContent
 

@@ -14,10 +14,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from phoihop.core.admin_forms import ReadOnlyInline, ServiceFormAdmin
 from phoihop.core.models import User
 from phoihop.news import services
 from phoihop.news.models import Article, ArticleImage, Category
-from phoihop.orgs.admin_mixins import ReadOnlyInline, ServiceFormAdmin
 
 
 def _actor(request: HttpRequest) -> User:

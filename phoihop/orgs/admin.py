@@ -15,8 +15,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from phoihop.core import permissions
+from phoihop.core.admin_forms import ReadOnlyInline, ServiceFormAdmin
 from phoihop.orgs import services
-from phoihop.orgs.admin_mixins import ReadOnlyInline, ServiceFormAdmin
 from phoihop.orgs.choices import Role
 from phoihop.orgs.models import (
     Committee,

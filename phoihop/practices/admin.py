@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from phoihop.orgs.admin_mixins import ReadOnlyInline, ServiceFormAdmin
+from phoihop.core.admin_forms import ReadOnlyInline, ServiceFormAdmin
 from phoihop.practices import services
 from phoihop.practices.models import Evaluation, Practice, Replication
 

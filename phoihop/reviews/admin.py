@@ -19,8 +19,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from phoihop.core import permissions
+from phoihop.core.admin_forms import ReadOnlyInline, ServiceFormAdmin
 from phoihop.core.models import User
-from phoihop.orgs.admin_mixins import ReadOnlyInline, ServiceFormAdmin
 from phoihop.orgs.models import Organization, Person
 from phoihop.programs.models import Program
 from phoihop.reviews import services

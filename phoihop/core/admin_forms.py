@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -82,14 +81,15 @@ class ServiceFormAdmin(ServiceModelAdmin):
         error: ValidationError | None = getattr(request, _SERVICE_ERROR, None)
         if error is None:
             return form_class
+        refused: ValidationError = error
 
         class WithServiceError(form_class):  # type: ignore[misc, valid-type]
             def clean(self) -> dict[str, Any]:
                 cleaned = super().clean()
-                if hasattr(error, "error_dict") and set(error.error_dict) <= set(self.fields):
-                    self.add_error(None, error)
+                if hasattr(refused, "error_dict") and set(refused.error_dict) <= set(self.fields):
+                    self.add_error(None, refused)
                 else:
-                    self.add_error(None, error.messages)
+                    self.add_error(None, refused.messages)
                 return cleaned
 
         return WithServiceError
@@ -107,13 +107,11 @@ class ServiceFormAdmin(ServiceModelAdmin):
         return super().get_deleted_objects(objs, request)
 
     # -- choices narrowed by the same permissions --------------------------------------
-    def formfield_for_foreignkey(
-        self, db_field: Any, request: HttpRequest, **kwargs: Any
-    ) -> forms.Field | None:
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name in self.committee_fields:
-            from phoihop.orgs.models import Committee
-
-            kwargs["queryset"] = Committee.objects.restrict(request.user, permissions.CHANGE)
+            # The committees this user may write to, read through the same mechanism.
+            related = db_field.related_model
+            kwargs["queryset"] = related.objects.restrict(request.user, permissions.CHANGE)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_search_results(
