@@ -8,6 +8,18 @@ from phoihop.core.forms import LoginForm
 
 urlpatterns = [
     path("", include("phoihop.core.urls")),
+    # The public face (news, public program pages) owns the site's front page.
+    path("", include("phoihop.news.urls")),
+    path("search/", include("phoihop.search.urls")),
+    path("app/", include("phoihop.dashboard.urls")),
+    path("app/orgs/", include("phoihop.orgs.urls")),
+    path("app/programs/", include("phoihop.programs.urls")),
+    path("app/activities/", include("phoihop.activities.urls")),
+    path("app/practices/", include("phoihop.practices.urls")),
+    path("app/figures/", include("phoihop.figures.urls")),
+    path("app/reviews/", include("phoihop.reviews.urls")),
+    path("app/exports/", include("phoihop.exports.urls")),
+    path("api/", include("phoihop.api.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(

@@ -13,4 +13,10 @@ def _demo_loaded() -> bool:
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
-    return {"demo_loaded": SimpleLazyObject(_demo_loaded)}
+    from phoihop.core.menu import items_for
+
+    user = getattr(request, "user", None)
+    return {
+        "demo_loaded": SimpleLazyObject(_demo_loaded),
+        "menu_items": SimpleLazyObject(lambda: items_for(user)),
+    }

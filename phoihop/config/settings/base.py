@@ -67,8 +67,13 @@ INSTALLED_APPS = [
     "phoihop.programs",
     "phoihop.activities",
     "phoihop.practices",
+    "phoihop.figures",
     "phoihop.reviews",
+    "phoihop.exports",
+    "phoihop.dashboard",
     "phoihop.news",
+    "phoihop.search",
+    "phoihop.api",
     "phoihop.demo",
 ]
 

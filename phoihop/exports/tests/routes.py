@@ -1,0 +1,5 @@
+"""Routes of the exports app for the authorization matrix."""
+
+from phoihop.core.testing.routes import Route  # noqa: F401
+
+ROUTES: dict = {}
