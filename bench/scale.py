@@ -1,0 +1,135 @@
+"""One scale of the benchmark, in its own process: `python -m bench.scale --scale province`.
+
+DATABASE_URL names the scale's PostgreSQL database; DJANGO_SETTINGS_MODULE is
+bench.settings. Writes a JSON result to --out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import psycopg
+
+
+def ensure_database(url: str, fresh: bool) -> bool:
+    """Create the database if needed; True when it must be (re)filled."""
+    parts = urlparse(url)
+    name = parts.path.lstrip("/")
+    admin = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if exists and fresh:
+            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+            exists = None
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+            return True
+    return False
+
+
+def timed(fn: Callable[[], Any], *, repeat: int, warmup: int = 1) -> dict[str, float]:
+    """Median, p95 and minimum wall time of `fn`, in milliseconds."""
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    return {
+        "median_ms": round(statistics.median(times), 2),
+        "p95_ms": round(times[min(len(times) - 1, int(len(times) * 0.95))], 2),
+        "min_ms": round(times[0], 2),
+        "runs": repeat,
+    }
+
+
+def peak_rss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def generate(scale_name: str, fresh: bool) -> dict[str, Any]:
+    from django.core.management import call_command
+    from django.db import connection
+
+    from bench.generate import SCALES, build_reference, load_activities
+
+    scale = SCALES[scale_name]
+    must_fill = ensure_database(os.environ["DATABASE_URL"], fresh)
+    if not must_fill:
+        with connection.cursor() as cur:
+            cur.execute("SELECT COUNT(*) FROM activities_activity")
+            have = cur.fetchone()[0]
+        if have == scale.activities:
+            return {"reused": True, "activities": have}
+        raise SystemExit(
+            f"phoihop_bench_{scale_name} holds {have} activities, not {scale.activities}: "
+            "run with --fresh"
+        )
+    steps: dict[str, float] = {}
+    started = time.monotonic()
+    call_command("migrate", verbosity=0)
+    steps["migrate_s"] = round(time.monotonic() - started, 1)
+    started = time.monotonic()
+    call_command("load_geo", verbosity=0)
+    steps["load_geo_s"] = round(time.monotonic() - started, 1)
+    started = time.monotonic()
+    refs, groups = build_reference(scale)
+    steps["reference_s"] = round(time.monotonic() - started, 1)
+    started = time.monotonic()
+    counts = load_activities(scale, refs, groups)
+    steps["copy_s"] = round(time.monotonic() - started, 1)
+    rows = sum(counts.values())
+    steps["copy_rows_per_s"] = round(rows / max(steps["copy_s"], 0.001))
+    return {"reused": False, "rows": counts, "steps": steps}
+
+
+MEASURES: list[tuple[str, Callable[[str], dict[str, Any]]]] = []
+
+
+def measure(name: str) -> Callable:
+    def decorator(fn: Callable[[str], dict[str, Any]]) -> Callable[[str], dict[str, Any]]:
+        MEASURES.append((name, fn))
+        return fn
+
+    return decorator
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", required=True)
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--fresh", action="store_true")
+    parser.add_argument("--only", default="", help="comma-separated measures to run")
+    args = parser.parse_args()
+    import django
+
+    django.setup()
+    from bench import measures  # noqa: F401  registers the measures
+
+    result: dict[str, Any] = {"scale": args.scale, "data": generate(args.scale, args.fresh)}
+    only = {m for m in args.only.split(",") if m}
+    for name, fn in MEASURES:
+        if only and name not in only:
+            continue
+        print(f"   {args.scale}: {name}", flush=True)
+        try:
+            result[name] = fn(args.scale)
+        except Exception as exc:
+            result[name] = {"error": f"{type(exc).__name__}: {exc}"}
+    result["peak_rss_mb"] = peak_rss_mb()
+    Path(args.out).write_text(json.dumps(result, indent=2, ensure_ascii=False, default=str))
+
+
+if __name__ == "__main__":
+    main()
