@@ -1,0 +1,900 @@
+"""The public interface of the figures engine: every number on a page, report, export or
+endpoint comes from one of these functions. docs/figures.md states their semantics.
+
+Permissions: each function takes a program (or committee) the caller has ALREADY
+authorized — in a view, `visible_program(user, pk)` (404 outside the user's scope) or
+`Program.objects.restrict(user, "view")`. The figures of a program are the program's:
+anyone who may view the program may read them; narrowing to some organizations is the
+caller's choice (`organizations=`), not a permission.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Model, Q
+from django.utils import timezone
+
+from phoihop.activities.models import Activity, NilReport
+from phoihop.core import clock, permissions
+from phoihop.figures import cells as fc
+from phoihop.figures import types as ft
+from phoihop.geo.choices import AreaKind, Level, Scheme
+from phoihop.geo.models import AdminUnit
+from phoihop.geo.selectors import rollup_to_current
+from phoihop.orgs.models import Organization
+from phoihop.practices.models import Evaluation, Practice, Replication
+from phoihop.programs.choices import Aggregation, Frequency, Unit
+from phoihop.programs.models import Indicator, Program, ProgramContent, Target, TargetGroup
+
+__all__ = [
+    "area_share",
+    "completeness",
+    "indicator_summary",
+    "monthly_trend",
+    "practices_summary",
+    "program_figures",
+    "reporting_periods",
+    "visible_program",
+    "year_over_year",
+]
+
+ZERO = Decimal(0)
+_TARGET_DIMS = frozenset({ft.CONTENT, ft.ORGANIZATION})
+_LOCALITY_DIMS = (ft.COMMUNE, ft.DISTRICT, ft.PROVINCE)
+
+
+def visible_program(user: Any, pk: int) -> Program:
+    """The program if `user` may view it; Http404 otherwise (existence not leaked)."""
+    return permissions.get_for_action(Program.objects.all(), user, permissions.VIEW, pk=pk)
+
+
+# -- helpers --------------------------------------------------------------------------------
+
+
+def _pk(value: Model | int) -> int:
+    return value if isinstance(value, int) else int(value.pk)
+
+
+def _ids(values: Iterable[Model | int] | None) -> tuple[int, ...] | None:
+    if values is None:
+        return None
+    return tuple(sorted({_pk(v) for v in values}))
+
+
+def _cells(
+    program: Program,
+    *,
+    date_from: datetime.date | None,
+    date_to: datetime.date | None,
+    include_submitted: bool,
+    organizations: tuple[int, ...] | None,
+    contents: tuple[int, ...] | None,
+) -> tuple[dict[fc.CellKey, fc.Acc], str]:
+    """The program's cells for the slice, and where they came from (RAW or ROLLUP)."""
+    from phoihop.figures import rollups  # the rollup reader (falls back to raw)
+
+    found = rollups.read_cells(
+        program.pk,
+        date_from=date_from,
+        date_to=date_to,
+        include_submitted=include_submitted,
+        organizations=organizations,
+    )
+    if found is not None:
+        cells, source = found, ft.ROLLUP
+    else:
+        cells = fc.raw_cells(
+            program.pk,
+            include_submitted=include_submitted,
+            date_from=date_from,
+            date_to=date_to,
+            organizations=organizations,
+        )
+        source = ft.RAW
+    if contents is not None:
+        wanted = set(contents)
+        cells = {k: v for k, v in cells.items() if k.content_id in wanted}
+    return cells, source
+
+
+class _Indicators:
+    """The program's indicators and targets, loaded once."""
+
+    def __init__(self, program_id: int, contents: tuple[int, ...] | None = None) -> None:
+        qs = Indicator.objects.filter(content__program_id=program_id)
+        if contents is not None:
+            qs = qs.filter(content_id__in=contents)
+        self.items: dict[int, Indicator] = {
+            i.pk: i for i in qs.order_by("content__order", "content_id", "order", "id")
+        }
+        self.overall: dict[int, Decimal] = {}
+        self.by_org: dict[int, dict[int, Decimal]] = defaultdict(dict)
+        for ind, org, value in Target.objects.filter(indicator_id__in=list(self.items)).values_list(
+            "indicator_id", "organization_id", "value"
+        ):
+            if org is None:
+                self.overall[ind] = value
+            else:
+                self.by_org[ind][org] = value
+
+    def target(self, ind: Indicator, organizations: tuple[int, ...] | None) -> Decimal | None:
+        """The overall target; for organizations, theirs (summed only for sum indicators)."""
+        if organizations is None:
+            if ind.pk in self.overall:
+                return self.overall[ind.pk]
+            own = self.by_org.get(ind.pk)
+            if own and ind.aggregation == Aggregation.SUM:
+                return sum(own.values(), ZERO)
+            return None
+        own = self.by_org.get(ind.pk, {})
+        found = [own[o] for o in organizations if o in own]
+        if len(found) == 1 and len(organizations) == 1:
+            return found[0]
+        summable = found and ind.aggregation == Aggregation.SUM
+        return sum(found, ZERO) if summable else None
+
+    def result(
+        self, ind: Indicator, acc: fc.IndicatorAcc | None, target: Decimal | None, approx: bool
+    ) -> ft.IndicatorResult:
+        value: Decimal | None = None
+        denominator: Decimal | None = None
+        if acc is not None and acc.count:
+            if ind.aggregation == Aggregation.SUM:
+                value = acc.total
+            elif ind.aggregation == Aggregation.MAX:
+                value = acc.maximum
+            elif ind.aggregation == Aggregation.LATEST:
+                value = acc.latest_value
+            else:
+                denominator = acc.denominator
+                if denominator:
+                    scale = 100 if ind.unit == Unit.PERCENT else 1
+                    value = (acc.total * scale / denominator).quantize(Decimal("0.01"))
+        elif ind.aggregation == Aggregation.RATIO:
+            denominator = ZERO
+        if ind.aggregation == Aggregation.RATIO and denominator is None:
+            denominator = ZERO
+        return ft.IndicatorResult(
+            indicator_id=ind.pk,
+            content_id=ind.content_id,
+            name=ind.name,
+            unit=ind.unit,
+            aggregation=ind.aggregation,
+            result=value,
+            numerator=acc.total if acc is not None else ZERO,
+            denominator=denominator,
+            reports=acc.count if acc is not None else 0,
+            target=target,
+            approximate=approx,
+        )
+
+
+def _measures(
+    acc: fc.Acc,
+    indicators: _Indicators,
+    *,
+    participants_only: bool = False,
+    all_indicators: bool = False,
+    content_id: int | None = None,
+    target_orgs: tuple[int, ...] | None = None,
+    with_targets: bool = True,
+) -> ft.Measures:
+    if participants_only:
+        return ft.Measures(
+            activities=None,
+            participants=sum(acc.participants.values()),
+            funding=None,
+            approximate=acc.approximate,
+        )
+    results: dict[int, ft.IndicatorResult] = {}
+    for pk, ind in indicators.items.items():
+        if content_id is not None and ind.content_id != content_id:
+            continue
+        item = acc.indicators.get(pk)
+        if item is None and not all_indicators:
+            continue
+        target = indicators.target(ind, target_orgs) if with_targets else None
+        results[pk] = indicators.result(ind, item, target, acc.approximate)
+    return ft.Measures(
+        activities=acc.activities,
+        participants=sum(acc.participants.values()),
+        funding=sum(acc.funding.values()),
+        funding_by_source=dict(sorted(acc.funding.items())),
+        indicators=results,
+        approximate=acc.approximate,
+    )
+
+
+class _Localities:
+    """Commune, district and province of each recorded locality (or of its current unit)."""
+
+    def __init__(self, locality_ids: Iterable[int], *, current: bool) -> None:
+        ids = set(locality_ids)
+        self.map: dict[int, dict[str, int | None]] = {}
+        self.approx: dict[int, dict[str, bool]] = {}
+        units = {
+            u["id"]: u
+            for u in AdminUnit.objects.filter(pk__in=ids).values(
+                "id", "scheme", "level", "parent_id", "parent__level", "province_id"
+            )
+        }
+        if current:
+            communes = rollup_to_current(ids, level=Level.COMMUNE)
+            provinces = rollup_to_current(ids, level=Level.PROVINCE)
+        for pk in ids:
+            u = units.get(pk)
+            if u is None:
+                continue
+            if not current:
+                commune = pk if u["level"] == Level.COMMUNE else None
+                if u["level"] == Level.DISTRICT:
+                    district = pk
+                elif u["level"] == Level.COMMUNE and u["parent__level"] == Level.DISTRICT:
+                    district = u["parent_id"]
+                else:
+                    district = None
+                province = pk if u["level"] == Level.PROVINCE else u["province_id"]
+                self.map[pk] = {ft.COMMUNE: commune, ft.DISTRICT: district, ft.PROVINCE: province}
+                self.approx[pk] = {ft.COMMUNE: False, ft.DISTRICT: False, ft.PROVINCE: False}
+                continue
+            c, p = communes.get(pk), provinces.get(pk)
+            self.map[pk] = {
+                ft.COMMUNE: c.unit_ids[0] if c and c.unit_ids else None,
+                ft.DISTRICT: None,  # no districts since 1 July 2025
+                ft.PROVINCE: p.unit_ids[0] if p and p.unit_ids else None,
+            }
+            commune_approx = bool(c and c.approximate and u["level"] != Level.PROVINCE)
+            if u["scheme"] == Scheme.CURRENT:
+                commune_approx = False
+            self.approx[pk] = {
+                ft.COMMUNE: commune_approx,
+                ft.DISTRICT: False,
+                ft.PROVINCE: bool(p and p.approximate),
+            }
+
+    def value(self, locality_id: int, dim: str) -> tuple[int | None, bool]:
+        found = self.map.get(locality_id)
+        if found is None:
+            return None, False
+        return found[dim], self.approx[locality_id][dim]
+
+
+def _labels(by: Sequence[str], keys: Iterable[tuple[Any, ...]]) -> dict[tuple[str, Any], str]:
+    """Labels of every key value, one query per dimension that needs one."""
+    keys = list(keys)
+    wanted: dict[str, set[Any]] = defaultdict(set)
+    for key in keys:
+        for dim, value in zip(by, key, strict=True):
+            if value is not None:
+                wanted[dim].add(value)
+    labels: dict[tuple[str, Any], str] = {}
+    models: dict[str, Any] = {
+        ft.CONTENT: (ProgramContent.objects, "title"),
+        ft.ORGANIZATION: (Organization.all_objects, "name"),
+        ft.TARGET_GROUP: (TargetGroup.objects, "name"),
+    }
+    units = set().union(*(wanted.get(d, set()) for d in _LOCALITY_DIMS))
+    unit_names = dict(AdminUnit.objects.filter(pk__in=units).values_list("pk", "name"))
+    for dim, values in wanted.items():
+        if dim in models:
+            manager, field = models[dim]
+            names = dict(manager.filter(pk__in=values).values_list("pk", field))
+            labels.update({(dim, v): names.get(v, "") for v in values})
+        elif dim in _LOCALITY_DIMS:
+            labels.update({(dim, v): unit_names.get(v, "") for v in values})
+        elif dim == ft.AREA:
+            labels.update({(dim, v): area_label(v) for v in values})
+        elif dim == ft.MONTH:
+            labels.update({(dim, v): v.strftime("%m/%Y") for v in values})
+    return labels
+
+
+def area_label(key: str) -> str:
+    """ "Vùng sâu, vùng xa" for "deep+remote"; the "none" label for ""."""
+    from django.utils.translation import gettext as _
+
+    if not key:
+        return _("No area classification")
+    return ", ".join(str(AreaKind(k).label) for k in key.split("+"))
+
+
+# -- program figures ----------------------------------------------------------------------
+
+
+def program_figures(
+    program: Program,
+    *,
+    by: Sequence[str] = (),
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    include_submitted: bool = False,
+    organizations: Iterable[Model | int] | None = None,
+    contents: Iterable[Model | int] | None = None,
+    current_units: bool = False,
+) -> ft.Breakdown:
+    """The program's figures for a slice, split by the dimensions in `by` (types.DIMENSIONS).
+
+    Dates select reports by their start date (inclusive). `organizations` keeps the
+    reports credited to any of them (each once in the total); `contents` keeps those
+    contents. `current_units` puts pre-2025 localities on today's units.
+    """
+    by = tuple(by)
+    unknown = [d for d in by if d not in ft.DIMENSIONS]
+    if unknown or len(set(by)) != len(by):
+        raise ValueError(f"Unknown or repeated dimensions: {by!r}")
+    orgs = _ids(organizations)
+    content_ids = _ids(contents)
+    cells, source = _cells(
+        program,
+        date_from=date_from,
+        date_to=date_to,
+        include_submitted=include_submitted,
+        organizations=orgs,
+        contents=content_ids,
+    )
+    indicators = _Indicators(program.pk, content_ids)
+    total_acc = fc.Acc()
+    for key, acc in cells.items():
+        if key.organization_id is None:
+            total_acc.merge(acc)
+
+    locs = (
+        _Localities({k.locality_id for k in cells}, current=current_units)
+        if any(d in _LOCALITY_DIMS for d in by)
+        else None
+    )
+    by_org = ft.ORGANIZATION in by
+    split_tg = ft.TARGET_GROUP in by
+    groups = _group(cells, by, locs, orgs)
+    labels = _labels(by, groups)
+    with_targets = set(by) <= _TARGET_DIMS
+    rows = []
+    for k in sorted(groups, key=_sort_key):
+        acc = groups[k]
+        content_id = k[by.index(ft.CONTENT)] if ft.CONTENT in by else None
+        target_orgs = (k[by.index(ft.ORGANIZATION)],) if by_org else orgs
+        rows.append(
+            ft.Row(
+                key=k,
+                labels=tuple(labels.get((d, v), "") for d, v in zip(by, k, strict=True)),
+                measures=_measures(
+                    acc,
+                    indicators,
+                    participants_only=split_tg,
+                    all_indicators=with_targets,
+                    content_id=content_id,
+                    target_orgs=target_orgs,
+                    with_targets=with_targets,
+                ),
+            )
+        )
+    total = _measures(total_acc, indicators, all_indicators=True, target_orgs=orgs)
+    return ft.Breakdown(
+        program_id=program.pk,
+        by=by,
+        date_from=date_from,
+        date_to=date_to,
+        include_submitted=include_submitted,
+        current_units=current_units,
+        organizations=orgs,
+        total=total,
+        rows=tuple(rows),
+        parts_add_up=not by_org,
+        approximate=any(r.measures.approximate for r in rows),
+        source=source,
+    )
+
+
+def _key_of(
+    key: fc.CellKey, by: tuple[str, ...], locs: _Localities | None
+) -> tuple[list[Any], bool]:
+    """The values of `by` for a cell (None in place of the target group), and whether
+    one of them is approximate."""
+    approx = False
+    values: list[Any] = []
+    for dim in by:
+        if dim in _LOCALITY_DIMS and locs is not None:
+            value, flag = locs.value(key.locality_id, dim)
+            values.append(value)
+            approx = approx or flag
+        else:
+            values.append(
+                {
+                    ft.CONTENT: key.content_id,
+                    ft.ORGANIZATION: key.organization_id,
+                    ft.AREA: key.area,
+                    ft.MONTH: key.month,
+                }.get(dim)
+            )
+    return values, approx
+
+
+def _group(
+    cells: dict[fc.CellKey, fc.Acc],
+    by: tuple[str, ...],
+    locs: _Localities | None,
+    orgs: tuple[int, ...] | None,
+) -> dict[tuple[Any, ...], fc.Acc]:
+    by_org = ft.ORGANIZATION in by
+    at = by.index(ft.TARGET_GROUP) if ft.TARGET_GROUP in by else None
+    groups: dict[tuple[Any, ...], fc.Acc] = {}
+    for key, acc in cells.items():
+        if by_org != (key.organization_id is not None):
+            continue
+        if by_org and orgs is not None and key.organization_id not in orgs:
+            continue
+        values, approx = _key_of(key, by, locs)
+        if at is not None:
+            # Only participants are split by target group.
+            for tg, n in acc.participants.items():
+                sub = fc.Acc(approximate=approx)
+                sub.participants[tg] = n
+                values[at] = tg
+                groups.setdefault(tuple(values), fc.Acc()).merge(sub)
+            continue
+        part = fc.Acc()
+        part.merge(acc)
+        part.approximate = part.approximate or approx
+        groups.setdefault(tuple(values), fc.Acc()).merge(part)
+    return groups
+
+
+def _sort_key(key: tuple[Any, ...]) -> tuple[Any, ...]:
+    # None sorts last, values of mixed kinds by their string form.
+    return tuple((v is None, str(type(v)), v if v is not None else 0) for v in key)
+
+
+# -- indicators -------------------------------------------------------------------------------
+
+
+def _shift_year(day: datetime.date | None, years: int = -1) -> datetime.date | None:
+    if day is None:
+        return None
+    year = day.year + years
+    last = calendar.monthrange(year, day.month)[1]
+    return day.replace(year=year, day=min(day.day, last))
+
+
+def indicator_summary(
+    program: Program,
+    *,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    include_submitted: bool = False,
+    organizations: Iterable[Model | int] | None = None,
+    contents: Iterable[Model | int] | None = None,
+) -> tuple[ft.IndicatorLine, ...]:
+    """Every indicator of the program (content order, then indicator order): target,
+    result, achievement, and last year's result through `Indicator.lineage` over the same
+    dates one year earlier (the whole previous program when no dates are given)."""
+    orgs = _ids(organizations)
+    content_ids = _ids(contents)
+    current = program_figures(
+        program,
+        date_from=date_from,
+        date_to=date_to,
+        include_submitted=include_submitted,
+        organizations=orgs,
+        contents=content_ids,
+    )
+    qs = Indicator.objects.filter(content__program=program)
+    if content_ids is not None:
+        qs = qs.filter(content_id__in=content_ids)
+    inds = list(
+        qs.select_related("content", "lineage__content").order_by(
+            "content__order", "content_id", "order", "id"
+        )
+    )
+    previous_by_program: dict[int, list[int]] = defaultdict(list)
+    for ind in inds:
+        if ind.lineage is not None:
+            previous_by_program[ind.lineage.content.program_id].append(ind.lineage.pk)
+    previous: dict[int, Decimal | None] = {}
+    for prev_program in Program.objects.filter(pk__in=list(previous_by_program)):
+        figures = program_figures(
+            prev_program,
+            date_from=_shift_year(date_from),
+            date_to=_shift_year(date_to),
+            organizations=orgs,
+        )
+        for pk in previous_by_program[prev_program.pk]:
+            found = figures.total.indicators.get(pk)
+            previous[pk] = found.result if found is not None else None
+    return tuple(
+        ft.IndicatorLine(
+            content_id=ind.content_id,
+            content_title=ind.content.title,
+            content_order=ind.content.order,
+            indicator=current.total.indicators[ind.pk],
+            previous_indicator_id=ind.lineage_id,
+            previous_result=previous.get(ind.lineage_id) if ind.lineage_id else None,
+        )
+        for ind in inds
+    )
+
+
+def year_over_year(
+    program: Program,
+    *,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    organizations: Iterable[Model | int] | None = None,
+) -> ft.YearOverYear:
+    """Each content this year beside the content it continues (`ProgramContent.lineage`)
+    in the previous program, over the same dates one year earlier."""
+    orgs = _ids(organizations)
+    contents = list(
+        ProgramContent.objects.filter(program=program)
+        .select_related("lineage")
+        .order_by("order", "id")
+    )
+    prev_program: Program | None = program.previous
+    if prev_program is None:
+        programs = {c.lineage.program_id for c in contents if c.lineage is not None}
+        if len(programs) == 1:
+            prev_program = Program.objects.get(pk=programs.pop())
+    prev_from, prev_to = _shift_year(date_from), _shift_year(date_to)
+    current = program_figures(
+        program, by=(ft.CONTENT,), date_from=date_from, date_to=date_to, organizations=orgs
+    )
+    prev = (
+        program_figures(
+            prev_program, by=(ft.CONTENT,), date_from=prev_from, date_to=prev_to, organizations=orgs
+        )
+        if prev_program is not None
+        else None
+    )
+    empty = ft.Measures(activities=0, participants=0, funding=0)
+    rows = []
+    for c in contents:
+        row = current.row(c.pk)
+        prev_measures: ft.Measures | None = None
+        if c.lineage is not None and prev is not None and c.lineage.program_id == prev.program_id:
+            found = prev.row(c.lineage_id)
+            prev_measures = found.measures if found is not None else empty
+        rows.append(
+            ft.ContentComparison(
+                content_id=c.pk,
+                content_title=c.title,
+                previous_content_id=c.lineage_id,
+                current=row.measures if row is not None else empty,
+                previous=prev_measures,
+            )
+        )
+    return ft.YearOverYear(
+        program_id=program.pk,
+        previous_program_id=prev_program.pk if prev_program is not None else None,
+        date_from=date_from,
+        date_to=date_to,
+        previous_date_from=prev_from,
+        previous_date_to=prev_to,
+        total=current.total,
+        previous_total=prev.total if prev is not None else None,
+        contents=tuple(rows),
+    )
+
+
+# -- trend and areas ------------------------------------------------------------------------
+
+
+def _months(start: datetime.date, end: datetime.date) -> list[datetime.date]:
+    months, day = [], start.replace(day=1)
+    while day <= end:
+        months.append(day)
+        day = (day + datetime.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def monthly_trend(
+    program: Program,
+    *,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    include_submitted: bool = False,
+    organizations: Iterable[Model | int] | None = None,
+    contents: Iterable[Model | int] | None = None,
+) -> tuple[ft.TrendPoint, ...]:
+    """Every month of the program period (or of the dates), empty months included."""
+    figures = program_figures(
+        program,
+        by=(ft.MONTH,),
+        date_from=date_from,
+        date_to=date_to,
+        include_submitted=include_submitted,
+        organizations=organizations,
+        contents=contents,
+    )
+    start = max(filter(None, (date_from, program.period_start)))
+    end = min(filter(None, (date_to, program.period_end)))
+    by_month = {r.key[0]: r.measures for r in figures.rows}
+    return tuple(
+        ft.TrendPoint(
+            month=m,
+            measures=by_month.get(m, ft.Measures(activities=0, participants=0, funding=0)),
+        )
+        for m in _months(start, end)
+    )
+
+
+def area_share(
+    program: Program,
+    *,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    include_submitted: bool = False,
+    organizations: Iterable[Model | int] | None = None,
+    contents: Iterable[Model | int] | None = None,
+) -> ft.AreaShare:
+    """Figures in communes of each area classification on the report's start date."""
+    figures = program_figures(
+        program,
+        by=(ft.AREA,),
+        date_from=date_from,
+        date_to=date_to,
+        include_submitted=include_submitted,
+        organizations=organizations,
+        contents=contents,
+    )
+    total = figures.total
+
+    def add(rows: list[ft.Row]) -> ft.Measures:
+        funding: dict[str, int] = defaultdict(int)
+        for r in rows:
+            for s, a in r.measures.funding_by_source.items():
+                funding[s] += a
+        return ft.Measures(
+            activities=sum(r.measures.activities or 0 for r in rows),
+            participants=sum(r.measures.participants for r in rows),
+            funding=sum(r.measures.funding or 0 for r in rows),
+            funding_by_source=dict(sorted(funding.items())),
+        )
+
+    classified = add([r for r in figures.rows if r.key[0]])
+    unclassified = add([r for r in figures.rows if not r.key[0]])
+    kinds = []
+    for kind in AreaKind:
+        m = add([r for r in figures.rows if kind.value in r.key[0].split("+")])
+        kinds.append(
+            ft.AreaFigure(
+                kind=kind.value,
+                label=str(kind.label),
+                measures=m,
+                participants_share=ft.achievement_percent(
+                    Decimal(m.participants), Decimal(total.participants)
+                ),
+                activities_share=ft.achievement_percent(
+                    Decimal(m.activities or 0), Decimal(total.activities or 0)
+                ),
+            )
+        )
+    return ft.AreaShare(
+        total=total,
+        classified=classified,
+        unclassified=unclassified,
+        kinds=tuple(kinds),
+        approximate=figures.approximate,
+    )
+
+
+# -- completeness ---------------------------------------------------------------------------
+
+
+def reporting_periods(program: Program) -> tuple[ft.ReportingPeriod, ...]:
+    """Calendar months or quarters (by `reporting_frequency`) clipped to the program
+    period; each due `deadline_days` after it ends."""
+    step = 1 if program.reporting_frequency == Frequency.MONTH else 3
+    periods = []
+    month = program.period_start.replace(day=1)
+    if step == 3:
+        month = month.replace(month=(month.month - 1) // 3 * 3 + 1)
+    while month <= program.period_end:
+        last_month = month.month + step - 1
+        year = month.year + (last_month - 1) // 12
+        last_month = (last_month - 1) % 12 + 1
+        end = datetime.date(year, last_month, calendar.monthrange(year, last_month)[1])
+        start = max(month, program.period_start)
+        end = min(end, program.period_end)
+        periods.append(
+            ft.ReportingPeriod(
+                start=start,
+                end=end,
+                deadline=end + datetime.timedelta(days=program.deadline_days),
+            )
+        )
+        month = (end + datetime.timedelta(days=1)).replace(day=1)
+        if step == 3:
+            month = month.replace(month=(month.month - 1) // 3 * 3 + 1)
+    return tuple(periods)
+
+
+def _expected_organizations(program: Program, wanted: tuple[int, ...] | None) -> set[int]:
+    contents = ProgramContent.objects.filter(program=program)
+    org_ids = set(contents.values_list("lead_id", flat=True)) | set(
+        contents.filter(co_organizations__isnull=False).values_list("co_organizations", flat=True)
+    )
+    org_ids.discard(None)
+    if wanted is not None:
+        org_ids &= set(wanted)
+    return {int(o) for o in org_ids}
+
+
+class _Received:
+    """First day each organization × period was received, its series and nil reports."""
+
+    def __init__(
+        self, program: Program, periods: list[ft.ReportingPeriod], org_ids: set[int]
+    ) -> None:
+        self.first: dict[tuple[int, int], datetime.date] = {}
+        self.series: dict[tuple[int, int], set[str]] = defaultdict(set)
+        self.nil: set[tuple[int, int]] = set()
+        if not periods:
+            return
+        self.periods = periods
+        rows = Activity.objects.filter(
+            program=program,
+            organization_id__in=org_ids,
+            submitted_at__isnull=False,
+            start_date__gte=periods[0].start,
+            start_date__lte=periods[-1].end,
+        ).values_list("organization_id", "start_date", "submitted_at", "series")
+        for org, start, submitted_at, series in rows:
+            for i, p in enumerate(periods):
+                if p.start <= start <= p.end:
+                    self.series[(org, i)].add(str(series))
+                    self._received((org, i), timezone.localdate(submitted_at))
+        nils = NilReport.objects.filter(
+            program=program,
+            organization_id__in=org_ids,
+            period_start__lte=periods[-1].end,
+            period_end__gte=periods[0].start,
+        ).values_list("organization_id", "period_start", "period_end", "created_at")
+        for org, p_start, p_end, created in nils:
+            for i, p in enumerate(periods):
+                if p_start <= p.end and p_end >= p.start:
+                    self.nil.add((org, i))
+                    self._received((org, i), timezone.localdate(created))
+
+    def _received(self, key: tuple[int, int], day: datetime.date) -> None:
+        if key not in self.first or day < self.first[key]:
+            self.first[key] = day
+
+    def slot(self, org: int, i: int, period: ft.ReportingPeriod, as_of: datetime.date) -> ft.Slot:
+        got = self.first.get((org, i))
+        if got is not None:
+            status = ft.RECEIVED_ON_TIME if got <= period.deadline else ft.RECEIVED_LATE
+        else:
+            status = ft.MISSING if period.deadline < as_of else ft.NOT_DUE
+        return ft.Slot(
+            organization_id=org,
+            period=period,
+            status=status,
+            reports=len(self.series.get((org, i), ())),
+            nil_report=(org, i) in self.nil,
+            received_on=got,
+        )
+
+
+def completeness(
+    program: Program,
+    *,
+    period: ft.ReportingPeriod | None = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    as_of: datetime.date | None = None,
+    organizations: Iterable[Model | int] | None = None,
+) -> ft.Completeness:
+    """Per organization × reporting period: expected (the deadline has passed on
+    `as_of`), received (a submitted report starting in the period, or a nil report),
+    on time (first received by the deadline). Organizations expected to report are the
+    leads and co-operating organizations of the program's contents."""
+    as_of = as_of or clock.today()
+    periods = list(reporting_periods(program))
+    if period is not None:
+        date_from, date_to = period.start, period.end
+    periods = [
+        p
+        for p in periods
+        if (date_from is None or p.end >= date_from) and (date_to is None or p.start <= date_to)
+    ]
+    org_ids = _expected_organizations(program, _ids(organizations))
+    names = dict(
+        Organization.all_objects.filter(pk__in=org_ids).values_list("pk", "name").order_by()
+    )
+    received = _Received(program, periods, org_ids)
+    result = []
+    for org in sorted(org_ids, key=lambda o: (names.get(o, ""), o)):
+        slots = tuple(received.slot(org, i, p, as_of) for i, p in enumerate(periods))
+        due = [s for s in slots if s.period.deadline < as_of]
+        result.append(
+            ft.OrganizationCompleteness(
+                organization_id=org,
+                organization_name=names.get(org, ""),
+                expected=len(due),
+                received=sum(s.received_on is not None for s in due),
+                on_time=sum(s.status == ft.RECEIVED_ON_TIME for s in due),
+                slots=slots,
+            )
+        )
+    return ft.Completeness(
+        program_id=program.pk,
+        as_of=as_of,
+        periods=tuple(periods),
+        organizations=tuple(result),
+        expected=sum(o.expected for o in result),
+        received=sum(o.received for o in result),
+        on_time=sum(o.on_time for o in result),
+        missing=tuple(s for o in result for s in o.slots if s.status == ft.MISSING),
+    )
+
+
+# -- practices ------------------------------------------------------------------------------
+
+
+def practices_summary(
+    committee: Model | int,
+    *,
+    program: Program | None = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> ft.PracticesSummary:
+    """Good-practice models of the committee (with `program`, those attached to one of
+    its contents): by status now, and started, evaluated and replicated in the dates."""
+    committee_id = _pk(committee)
+    practices = Practice.objects.filter(committee_id=committee_id)
+    if program is not None:
+        practices = practices.filter(content__program=program)
+
+    def within(field: str) -> Q:
+        q = Q()
+        if date_from is not None:
+            q &= Q(**{f"{field}__gte": date_from})
+        if date_to is not None:
+            q &= Q(**{f"{field}__lte": date_to})
+        return q
+
+    by_status: dict[str, int] = defaultdict(int)
+    started = 0
+    ids = []
+    for pk, status, started_on in practices.values_list("pk", "status", "started_on"):
+        ids.append(pk)
+        by_status[status] += 1
+        if (date_from is None or started_on >= date_from) and (
+            date_to is None or started_on <= date_to
+        ):
+            started += 1
+    evaluations = list(
+        Evaluation.objects.filter(within("evaluated_on"), practice_id__in=ids).values_list(
+            "practice_id", "score"
+        )
+    )
+    replications = list(
+        Replication.objects.filter(within("since"), practice_id__in=ids).values_list(
+            "practice_id", "locality_id"
+        )
+    )
+    average = None
+    if evaluations:
+        average = (sum((s for _, s in evaluations), ZERO) / len(evaluations)).quantize(
+            Decimal("0.01")
+        )
+    return ft.PracticesSummary(
+        committee_id=committee_id,
+        program_id=program.pk if program is not None else None,
+        date_from=date_from,
+        date_to=date_to,
+        by_status=dict(sorted(by_status.items())),
+        total=len(ids),
+        started=started,
+        evaluated=len({p for p, _ in evaluations}),
+        evaluations=len(evaluations),
+        average_score=average,
+        replicated=len({p for p, _ in replications}),
+        replications=len(replications),
+        replication_localities=len({loc for _, loc in replications}),
+    )
