@@ -46,3 +46,15 @@ class CommendationStatus(models.TextChoices):
     PROPOSED = "proposed", pgettext_lazy("commendation status", "proposed")
     APPROVED = "approved", pgettext_lazy("commendation status", "approved")
     REJECTED = "rejected", pgettext_lazy("commendation status", "rejected")
+
+
+class IssuerType(models.TextChoices):
+    """Which header the report carries (DOMAIN.md §2.3): state and armed-forces bodies
+    and the Fatherland Front put the national title; the Party and the Youth Union put
+    their own name instead."""
+
+    STATE = "state", _("state body")
+    MILITARY = "military", _("armed forces")
+    PARTY = "party", _("Party body")
+    YOUTH = "youth", _("Youth Union")
+    FRONT = "front", _("Fatherland Front")

@@ -18,6 +18,7 @@ from phoihop.core.models import CheckedModel, RestrictedQuerySet, TimestampedMod
 from phoihop.reviews.choices import (
     CommendationForm,
     CommendationStatus,
+    IssuerType,
     RecipientKind,
     ReviewKind,
     ReviewStatus,
@@ -59,7 +60,49 @@ class ReviewPeriod(TimestampedModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    # Filled on finalizing by the figures module (a later issue).
+    # The document's header and signature (Decree 30/2020/NĐ-CP, DOMAIN.md §2).
+    issuer_type = models.CharField(
+        _("kind of issuing body"),
+        max_length=10,
+        choices=IssuerType.choices,
+        default=IssuerType.STATE,
+    )
+    parent_body = models.CharField(
+        _("governing body"),
+        max_length=300,
+        blank=True,
+        help_text=_("The body directly above the issuer, if any (e.g. UBND TỈNH HÒA BÌNH)."),
+    )
+    issuing_body = models.CharField(_("issuing body"), max_length=300, blank=True)
+    number = models.CharField(
+        _("number/symbol"), max_length=60, blank=True, help_text=_("e.g. 05/BC-BCĐ")
+    )
+    place_name = models.CharField(
+        _("place name"), max_length=120, blank=True, help_text=_("e.g. Hòa Bình")
+    )
+    document_date = models.DateField(_("date of the report"), null=True, blank=True)
+    signer_authority = models.CharField(
+        _("signing authority"),
+        max_length=200,
+        blank=True,
+        help_text=_("e.g. TM. BAN CHỈ ĐẠO or KT. TRƯỞNG BAN"),
+    )
+    signer_position = models.CharField(
+        _("signer's position"), max_length=200, blank=True, help_text=_("e.g. TRƯỞNG BAN")
+    )
+    signer_rank = models.CharField(
+        _("signer's military rank"),
+        max_length=60,
+        blank=True,
+        help_text=_("Armed-forces signers only; shown before the name."),
+    )
+    signer_name = models.CharField(_("signer's name"), max_length=120, blank=True)
+    recipients = models.TextField(
+        _("recipients"),
+        blank=True,
+        help_text=_("One per line; the records office (Lưu: VT) is added at the end."),
+    )
+    # Filled on finalizing from the figures module.
     snapshot = models.JSONField(_("frozen figures"), null=True, blank=True, editable=False)
     snapshot_hash = models.CharField(
         _("hash of the frozen figures"), max_length=64, blank=True, editable=False

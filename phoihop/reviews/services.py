@@ -62,6 +62,21 @@ COMMENDATION_TRANSITIONS = Transitions(
 
 REVIEWABLE = frozenset({ProgramStatus.IN_FORCE, ProgramStatus.IN_REVIEW, ProgramStatus.CLOSED})
 REVIEW_FIELDS = frozenset({"kind", "title", "period_start", "period_end"})
+HEADER_FIELDS = frozenset(
+    {
+        "issuer_type",
+        "parent_body",
+        "issuing_body",
+        "number",
+        "place_name",
+        "document_date",
+        "signer_authority",
+        "signer_position",
+        "signer_rank",
+        "signer_name",
+        "recipients",
+    }
+)
 CONFERENCE_FIELDS = frozenset(
     {"date", "place", "chair", "chair_name", "chair_title", "attendees", "notes"}
 )
@@ -155,14 +170,15 @@ def review_create(
 
 def review_update(*, actor: User, review: ReviewPeriod, data: Mapping[str, Any]) -> ReviewPeriod:
     """Change a draft review's kind, title or period."""
-    _check_fields(data, REVIEW_FIELDS)
+    _check_fields(data, REVIEW_FIELDS | HEADER_FIELDS)
     permissions.require(actor, permissions.CHANGE, review)
     with transaction.atomic():
         fresh = _lock(review.pk)
         _require_draft(fresh)
         values = dict(data)
-        if isinstance(values.get("title"), str):
-            values["title"] = values["title"].strip()
+        for name, value in list(values.items()):
+            if isinstance(value, str):
+                values[name] = value.strip()
         return core_services.model_update(actor=actor, obj=fresh, data=values)
 
 
