@@ -18,3 +18,15 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         post_migrate.connect(_create_cache_table, sender=self)
         from phoihop.core import policies  # noqa: F401  registers the policies
+        from phoihop.core.menu import MenuItem, register
+        from phoihop.core.permissions import SECRETARIAT
+
+        register(
+            MenuItem(
+                key="trash",
+                label=_("Trash"),
+                url_name="core:trash",
+                order=900,
+                roles=frozenset({SECRETARIAT}),
+            )
+        )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from phoihop.core import views
+from phoihop.core import trash_views, views
 
 app_name = "core"
 
@@ -8,4 +8,10 @@ urlpatterns = [
     path("", views.landing, name="landing"),
     path("home/", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("app/trash/", trash_views.trash_list, name="trash"),
+    path(
+        "app/trash/<str:model>/<int:pk>/restore/",
+        trash_views.trash_restore,
+        name="trash_restore",
+    ),
 ]

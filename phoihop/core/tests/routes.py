@@ -2,6 +2,29 @@
 
 from phoihop.core.testing.routes import PUBLIC, SIGNED_IN, Route, outcomes
 
+
+def _trashed_organization(world):
+    """A fresh organization of the first committee, in the trash."""
+    import datetime
+
+    from phoihop.orgs import services
+    from phoihop.orgs.choices import OrgKind, OrgLevel
+
+    root = world.user("admin")
+    org = services.organization_create(
+        actor=root,
+        committee=world.committee,
+        name="Đoàn Thanh niên tỉnh Hòa Bình",
+        abbreviation="Tỉnh đoàn",
+        kind=OrgKind.SOCIOPOLITICAL,
+        level=OrgLevel.PROVINCE,
+        locality=world.province,
+        valid_from=datetime.date(2020, 1, 1),
+    )
+    services.organization_trash(actor=root, organization=org)
+    return {"model": "orgs.organization", "pk": org.pk}
+
+
 ROUTES = {
     "core:landing": Route(expect=PUBLIC),
     "core:home": Route(expect=SIGNED_IN),
@@ -15,4 +38,16 @@ ROUTES = {
         method="post", data=lambda w: {"language": "en"}, expect=outcomes("redirect")
     ),
     "javascript-catalog": Route(expect=PUBLIC),
+    # The trash: the secretariat (of any committee) and system admins; another
+    # committee's record is as good as absent.
+    "core:trash": Route(
+        expect=outcomes(403, anonymous="login", secretariat=200, admin=200, other_secretariat=200)
+    ),
+    "core:trash_restore": Route(
+        method="post",
+        kwargs=_trashed_organization,
+        expect=outcomes(
+            403, anonymous="login", secretariat="redirect", admin="redirect", other_secretariat=404
+        ),
+    ),
 }
