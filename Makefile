@@ -92,8 +92,17 @@ makemessages: $(DEV_STAMP)
 	done; \
 	echo "Catalogs refreshed: fill every empty msgstr, then run make test."
 
-bench: $(DEV_STAMP)
-	@echo "The benchmark suite is not written yet (see the benchmark issue)."; exit 1
+## make bench [SCALE=province|decade|national]: the benchmark suite on PostgreSQL
+## (PHOIHOP_BENCH_PG, default the local server); results in docs/benchmarks.{md,json}
+BENCH_STAMP := $(VENV)/.bench-installed
+$(BENCH_STAMP): $(DEV_STAMP) requirements-bench.txt
+	@scripts/ensure-venv requirements-bench.txt
+	@touch $@
+
+bench: system-deps $(BENCH_STAMP)
+	@scripts/ensure-debian-packages deploy/debian-packages-bench.txt
+	@$(MAKE) --no-print-directory messages static
+	@PYTHONPATH=. $(VENV)/bin/python bench/run.py $(if $(SCALE),--scale $(SCALE),)
 
 ## make clean: remove the venv and compiled files; var/ (database, media, secret key) stays
 clean:

@@ -10,9 +10,7 @@ import argparse
 import json
 import os
 import resource
-import statistics
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -36,24 +34,6 @@ def ensure_database(url: str, fresh: bool) -> bool:
     return False
 
 
-def timed(fn: Callable[[], Any], *, repeat: int, warmup: int = 1) -> dict[str, float]:
-    """Median, p95 and minimum wall time of `fn`, in milliseconds."""
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - started) * 1000)
-    times.sort()
-    return {
-        "median_ms": round(statistics.median(times), 2),
-        "p95_ms": round(times[min(len(times) - 1, int(len(times) * 0.95))], 2),
-        "min_ms": round(times[0], 2),
-        "runs": repeat,
-    }
-
-
 def peak_rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
@@ -67,6 +47,7 @@ def generate(scale_name: str, fresh: bool) -> dict[str, Any]:
     scale = SCALES[scale_name]
     must_fill = ensure_database(os.environ["DATABASE_URL"], fresh)
     if not must_fill:
+        call_command("migrate", verbosity=0)  # the code may have moved on since
         with connection.cursor() as cur:
             cur.execute("SELECT COUNT(*) FROM activities_activity")
             have = cur.fetchone()[0]
@@ -94,17 +75,6 @@ def generate(scale_name: str, fresh: bool) -> dict[str, Any]:
     return {"reused": False, "rows": counts, "steps": steps}
 
 
-MEASURES: list[tuple[str, Callable[[str], dict[str, Any]]]] = []
-
-
-def measure(name: str) -> Callable:
-    def decorator(fn: Callable[[str], dict[str, Any]]) -> Callable[[str], dict[str, Any]]:
-        MEASURES.append((name, fn))
-        return fn
-
-    return decorator
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", required=True)
@@ -116,6 +86,7 @@ def main() -> None:
 
     django.setup()
     from bench import measures  # noqa: F401  registers the measures
+    from bench.common import MEASURES
 
     result: dict[str, Any] = {"scale": args.scale, "data": generate(args.scale, args.fresh)}
     only = {m for m in args.only.split(",") if m}
