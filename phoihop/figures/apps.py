@@ -6,3 +6,9 @@ class FiguresConfig(AppConfig):
     name = "phoihop.figures"
     label = "figures"
     verbose_name = _("Figures")
+
+    def ready(self) -> None:
+        # Rollups are updated inside the transaction of every change activities announce.
+        from phoihop.figures import rollups
+
+        rollups.register()

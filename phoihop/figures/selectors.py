@@ -85,6 +85,7 @@ def _cells(
         date_to=date_to,
         include_submitted=include_submitted,
         organizations=organizations,
+        contents=contents,
     )
     if found is not None:
         cells, source = found, ft.ROLLUP
@@ -244,12 +245,13 @@ class _Localities:
                 self.approx[pk] = {ft.COMMUNE: False, ft.DISTRICT: False, ft.PROVINCE: False}
                 continue
             c, p = communes.get(pk), provinces.get(pk)
+            is_commune = u["level"] == Level.COMMUNE
             self.map[pk] = {
-                ft.COMMUNE: c.unit_ids[0] if c and c.unit_ids else None,
+                ft.COMMUNE: c.unit_ids[0] if is_commune and c and c.unit_ids else None,
                 ft.DISTRICT: None,  # no districts since 1 July 2025
                 ft.PROVINCE: p.unit_ids[0] if p and p.unit_ids else None,
             }
-            commune_approx = bool(c and c.approximate and u["level"] != Level.PROVINCE)
+            commune_approx = bool(is_commune and c and c.approximate)
             if u["scheme"] == Scheme.CURRENT:
                 commune_approx = False
             self.approx[pk] = {

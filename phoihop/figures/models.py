@@ -1,0 +1,111 @@
+"""Rollup tables: the figures of the counted reports, kept at a fixed grain.
+
+One `FigureCell` row holds one measure of the reports sharing (program, content,
+locality as recorded, area key, month of the start date, organization) — organization
+empty means "each report once", a credited organization means "the reports credited to
+it". Rows are replaced inside the transaction of every change the activities app
+announces (see `rollups.py`); `phoihop figures verify` compares them with the raw rows.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Measure(models.TextChoices):
+    ACTIVITIES = "n", _("reports")
+    PARTICIPANTS = "p", _("participants")
+    FUNDING = "f", _("funding")
+    INDICATOR = "i", _("indicator")
+
+
+class FigureCell(models.Model):
+    program = models.ForeignKey(
+        "programs.Program", verbose_name=_("program"), on_delete=models.CASCADE, related_name="+"
+    )
+    content = models.ForeignKey(
+        "programs.ProgramContent",
+        verbose_name=_("content"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    locality = models.ForeignKey(
+        "geo.AdminUnit", verbose_name=_("locality"), on_delete=models.CASCADE, related_name="+"
+    )
+    area = models.CharField(_("area classification"), max_length=40, blank=True)
+    month = models.DateField(_("month"))
+    organization = models.ForeignKey(
+        "orgs.Organization",
+        verbose_name=_("organization"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    measure = models.CharField(_("measure"), max_length=1, choices=Measure.choices)
+    target_group = models.ForeignKey(
+        "programs.TargetGroup",
+        verbose_name=_("target group"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    source = models.CharField(_("source"), max_length=10, blank=True)
+    indicator = models.ForeignKey(
+        "programs.Indicator",
+        verbose_name=_("indicator"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    count = models.PositiveIntegerField(_("reports"), default=0)
+    total = models.DecimalField(_("total"), max_digits=24, decimal_places=2, default=0)
+    denominator = models.DecimalField(_("denominator"), max_digits=24, decimal_places=2, default=0)
+    maximum = models.DecimalField(
+        _("largest value"),
+        max_digits=18,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    latest_end = models.DateField(_("latest end date"), null=True, blank=True)
+    latest_start = models.DateField(_("latest start date"), null=True, blank=True)
+    latest_activity = models.PositiveIntegerField(_("latest report"), null=True, blank=True)
+    latest_value = models.DecimalField(
+        _("latest value"), max_digits=18, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("figure cell")
+        verbose_name_plural = _("figure cells")
+        indexes = [
+            models.Index(fields=["program", "month"], name="figures_cell_program_month_idx"),
+            models.Index(
+                fields=["program", "content", "locality", "month"],
+                name="figures_cell_grain_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program_id}/{self.content_id}/{self.locality_id}/{self.month}"
+
+
+class ProgramRollup(models.Model):
+    """A program whose rollups are complete: readers may use them. Its row is also the
+    lock that serializes rollup updates of the program."""
+
+    program = models.OneToOneField(
+        "programs.Program", on_delete=models.CASCADE, related_name="+", primary_key=True
+    )
+    built_at = models.DateTimeField(_("built at"))
+    updated_at = models.DateTimeField(_("updated at"))
+
+    class Meta:
+        verbose_name = _("program rollup")
+        verbose_name_plural = _("program rollups")
+
+    def __str__(self) -> str:
+        return str(self.program_id)
