@@ -5,7 +5,6 @@ from phoihop.core import trash_views, views
 app_name = "core"
 
 urlpatterns = [
-    path("", views.landing, name="landing"),
     path("home/", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("app/trash/", trash_views.trash_list, name="trash"),

@@ -1,4 +1,4 @@
-"""Pages that belong to no domain app: the landing page, home, health, errors."""
+"""Pages that belong to no domain app: home, health, errors (the front page is news')."""
 
 from __future__ import annotations
 
@@ -13,12 +13,6 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-
-
-@require_GET
-def landing(request: HttpRequest) -> HttpResponse:
-    """The public front page (until the news section takes it over)."""
-    return render(request, "core/landing.html")
 
 
 @login_required

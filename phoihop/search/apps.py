@@ -6,3 +6,8 @@ class SearchConfig(AppConfig):
     name = "phoihop.search"
     label = "search"
     verbose_name = _("Search")
+
+    def ready(self) -> None:
+        from phoihop.search import signals
+
+        signals.connect()

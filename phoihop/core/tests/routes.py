@@ -26,7 +26,6 @@ def _trashed_organization(world):
 
 
 ROUTES = {
-    "core:landing": Route(expect=PUBLIC),
     "core:home": Route(expect=SIGNED_IN),
     "core:healthz": Route(expect=PUBLIC),
     # Signed-in users are sent on from the sign-in page.

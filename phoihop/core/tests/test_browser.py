@@ -8,14 +8,6 @@ from phoihop.core.testing.world import PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_landing_fits_a_phone_and_is_accessible(page):
-    page.goto("/")
-    assert page.locator("html").get_attribute("lang") == "vi"
-    assert page.get_by_role("heading", level=1).inner_text() == "Chương trình phối hợp hoạt động"
-    assert horizontal_overflow(page) <= 0
-    assert serious_accessibility_violations(page) == []
-
-
 def test_first_login_forces_a_password_change(page, world):
     user = world.user("focal_a")
     user.must_change_password = True

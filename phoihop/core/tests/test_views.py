@@ -4,21 +4,11 @@ from django.urls import reverse
 
 
 @pytest.mark.django_db
-def test_landing_is_vietnamese_by_default():
-    response = Client().get(reverse("core:landing"))
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert '<html lang="vi">' in html
-    assert "Chương trình phối hợp hoạt động" in html
-    assert "Đăng nhập" in html
-
-
-@pytest.mark.django_db
 def test_english_is_selectable():
     client = Client()
     response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert response.status_code == 302
-    html = client.get(reverse("core:landing")).content.decode()
+    html = client.get(reverse("login")).content.decode()
     assert '<html lang="en">' in html
     assert "Sign in" in html
 
@@ -55,7 +45,7 @@ def test_500_page_renders_without_database_context(settings):
 
 @pytest.mark.django_db
 def test_pages_carry_security_headers():
-    response = Client().get(reverse("core:landing"))
+    response = Client().get(reverse("login"))
     csp = response["Content-Security-Policy"]
     assert "default-src 'self'" in csp
     assert "'unsafe-inline'" not in csp
@@ -115,6 +105,8 @@ def test_failed_logins_lock_the_account(world):
 
 @pytest.mark.django_db
 def test_an_english_browser_still_gets_vietnamese():
-    response = Client(headers={"Accept-Language": "en-US,en;q=0.9"}).get(reverse("core:landing"))
+    response = Client(headers={"Accept-Language": "en-US,en;q=0.9"}).get(
+        reverse("login")
+    )
     assert '<html lang="vi">' in response.content.decode()
     assert response["Content-Language"] == "vi"

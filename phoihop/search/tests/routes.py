@@ -1,5 +1,7 @@
 """Routes of the search app for the authorization matrix."""
 
-from phoihop.core.testing.routes import Route  # noqa: F401
+from phoihop.core.testing.routes import PUBLIC, Route
 
-ROUTES: dict = {}
+ROUTES = {
+    "search:search": Route(expect=PUBLIC, query="?q=uy+ban+mat+tran"),
+}
