@@ -68,7 +68,9 @@ def trashed_queryset(model: type[TrashableModel], user: Any) -> models.QuerySet[
     qs = model.all_objects.filter(deleted_at__isnull=False)
     committees = _committees(user)
     if committees is not None:
-        qs = qs.filter(**{"committee_id__in": committees})
+        # Every trashable model here has a committee (see trashable_models).
+        lookup = "committee_id__in"
+        qs = qs.filter(**{lookup: committees})
     return permissions.restrict(qs, user, permissions.VIEW)
 
 

@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "phoihop.core.middleware.RequestIdMiddleware",
+    # A locked or full database: a 503 page saying to try again, not a 500.
+    "phoihop.core.dbfaults.DatabaseFaultMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "phoihop.core.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
