@@ -73,7 +73,7 @@ def highlight(
         pieces.append(f"<mark>{escape(text[s:e])}</mark>")
         pos = e
     pieces.append(escape(text[pos:end]))
-    html = "".join(pieces)
+    html = "".join(pieces).replace("</mark> <mark>", " ")  # adjacent words: one mark
     if start > 0:
         html = "… " + html
     if end < len(text):

@@ -1,0 +1,203 @@
+"""The one search: folding, glossary both ways, ranking, the index really used, snippets
+escaped, the index kept current, and nothing internal found by those who may not see it."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from phoihop.core import clock
+from phoihop.core.models import Abbreviation
+from phoihop.news import services as news
+from phoihop.news.tests import support
+from phoihop.search import index
+from phoihop.search.highlight import highlight
+from phoihop.search.models import SearchEntry
+from phoihop.search.query import fts5_match, parse, tsquery
+from phoihop.search.selectors import search
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(user, text):
+    return [
+        str(h.title).replace("<mark>", "").replace("</mark>", "") for h in search(user, text).hits
+    ]
+
+
+def kinds(user, text):
+    return {(h.kind, h.object_id) for h in search(user, text).hits}
+
+
+@pytest.fixture
+def glossary(db):
+    Abbreviation.objects.create(short="PHHĐ", expansion="phối hợp hoạt động", folded="")
+    return Abbreviation.objects.get()
+
+
+def test_folded_query_finds_vietnamese_text(world):
+    article = support.published_article(world)
+    assert article.title in titles(None, "uy ban mat tran")
+    assert article.title in titles(None, "ỦY BAN MẶT TRẬN")
+    # đ is folded by us (FTS5 never folds it): "dang" finds "Đảng".
+    assert article.title in titles(None, "dang uy")
+    assert titles(None, "khong co tu nay") == []
+
+
+def test_glossary_works_both_ways(world, glossary):
+    article = support.published_article(world)  # "... sơ kết phối hợp hoạt động"
+    assert article.title in titles(None, "PHHĐ")
+    assert article.title in titles(None, "phhd")
+    editor = world.user("editor")
+    other = news.article_create(
+        actor=editor,
+        committee=world.committee,
+        title="Kết quả Chương trình PHHĐ năm 2023",
+        lead="Tổng kết.",
+    )
+    news.article_submit_for_review(actor=editor, article=other)
+    news.article_publish(actor=editor, article=other)
+    found = titles(None, "phoi hop hoat dong")
+    assert other.title in found
+    assert article.title in found
+
+
+def test_query_syntax_cannot_be_injected():
+    groups = parse('uy "ban" OR NEAR(mat) tran*')
+    assert fts5_match(groups) == '"uy" AND "ban" AND "or" AND "near" AND "mat" AND "tran"*'
+    assert tsquery(groups) == "uy & ban & or & near & mat & tran:*"
+    assert parse("!!! ???") == []
+
+
+def test_ranked_title_before_body(world):
+    editor = world.user("editor")
+    body_only = news.article_create(
+        actor=editor, committee=world.committee, title="Tin ngắn", body="<p>hiến máu</p>"
+    )
+    in_title = news.article_create(
+        actor=editor, committee=world.committee, title="Ngày hội hiến máu tình nguyện"
+    )
+    results = search(editor, "hien mau").hits
+    ids = [h.object_id for h in results if h.kind == "article"]
+    assert ids.index(in_title.pk) < ids.index(body_only.pk)
+
+
+def test_snippets_mark_matches_and_escape_the_rest():
+    html = highlight("Ủy ban <script>alert(1)</script> Mặt trận", [("mat", "tran")])
+    assert "<script>" not in html
+    assert "&lt;script&gt;" in html
+    assert "<mark>Mặt trận</mark>" in html
+
+
+def test_the_query_uses_the_index(world):
+    support.published_article(world)
+    groups = parse("uy ban")
+    if connection.vendor == "sqlite":
+        sql = "EXPLAIN QUERY PLAN SELECT rowid FROM search_fts WHERE search_fts MATCH %s"
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [fts5_match(groups)])
+            plan = " ".join(str(row) for row in cursor.fetchall())
+        assert "VIRTUAL TABLE INDEX" in plan  # the FTS5 index answers the MATCH
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(
+                "EXPLAIN SELECT id FROM search_searchentry "
+                "WHERE document @@ to_tsquery('simple', %s)",
+                [tsquery(groups)],
+            )
+            plan = " ".join(row[0] for row in cursor.fetchall())
+        assert "search_entry_document_gin" in plan
+
+
+class TestNothingLeaks:
+    def test_drafts_are_found_only_by_their_committee(self, world):
+        draft = support.draft_article(world)
+        word = "ban bien tap"
+        assert ("article", draft.pk) not in kinds(None, word)
+        assert ("article", draft.pk) not in kinds(world.user("other_secretariat"), word)
+        assert ("article", draft.pk) in kinds(world.user("editor"), word)
+
+    def test_scheduled_articles_appear_only_when_due(self, world):
+        editor = world.user("editor")
+        article = news.article_create(
+            actor=editor, committee=world.committee, title="Thông báo lịch tiếp dân", lead="x"
+        )
+        news.article_submit_for_review(actor=editor, article=article)
+        later = clock.now() + datetime.timedelta(hours=2)
+        news.article_publish(actor=editor, article=article, at=later)
+        assert titles(None, "lich tiep dan") == []
+        with clock.frozen_at(later + datetime.timedelta(minutes=1)):
+            assert titles(None, "lich tiep dan") == [article.title]
+
+    def test_unpublished_and_trashed_leave_the_public_index(self, world):
+        editor = world.user("editor")
+        article = support.published_article(world)
+        assert titles(None, "uy ban mat tran")
+        news.article_unpublish(actor=editor, article=article)
+        assert titles(None, "uy ban mat tran") == []
+        news.article_trash(actor=editor, article=article)
+        assert not SearchEntry.objects.filter(kind="article", object_id=article.pk).exists()
+
+    def test_programs_public_only_when_published(self, world):
+        from phoihop.programs import services as programs
+
+        program = support.published_program(world)
+        assert ("program", program.pk) in kinds(None, "tuyen truyen")
+        programs.program_unpublish(actor=world.user("secretariat"), program=program)
+        assert ("program", program.pk) not in kinds(None, "tuyen truyen")
+        assert ("program", program.pk) in kinds(world.user("focal_a"), "tuyen truyen")
+        assert ("program", program.pk) not in kinds(world.user("other_secretariat"), "tuyen truyen")
+
+    def test_organizations_only_for_members(self, world):
+        assert ("organization", world.org_a.pk) not in kinds(None, "chi huy quan su")
+        assert ("organization", world.org_a.pk) in kinds(world.user("focal_b"), "chi huy quan su")
+        assert ("organization", world.org_a.pk) not in kinds(
+            world.user("other_secretariat"), "chi huy quan su"
+        )
+
+    def test_a_stale_public_row_is_still_checked(self, world):
+        draft = support.draft_article(world)
+        # Even if the index wrongly said it was public, the policy decides.
+        SearchEntry.objects.filter(kind="article", object_id=draft.pk).update(
+            public_from=clock.now() - datetime.timedelta(days=1)
+        )
+        assert ("article", draft.pk) not in kinds(None, "ban bien tap")
+
+    def test_search_page_anonymous(self, world):
+        support.draft_article(world)
+        published = support.published_article(world)
+        html = Client().get(reverse("search:search"), {"q": "noi bo"}).content.decode()
+        assert "Bản nháp nội bộ" not in html
+        html = Client().get(reverse("search:search"), {"q": "uy ban mat tran"}).content.decode()
+        assert "<mark>Ủy ban Mặt trận</mark>" in html
+        assert (
+            reverse("news:article", kwargs={"code": world.committee.code, "slug": published.slug})
+            in html
+        )
+
+
+def test_bulk_paths_reindex(world):
+    article = support.published_article(world)
+    from phoihop.news.models import Article
+
+    Article.objects.filter(pk=article.pk).update(title="Tiêu đề đổi hàng loạt")  # no signal
+    assert titles(None, "doi hang loat") == []
+    assert index.reindex(Article, [article.pk]) == 1
+    assert titles(None, "doi hang loat") == ["Tiêu đề đổi hàng loạt"]
+    SearchEntry.objects.all().delete()
+    call_command("search_reindex", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert titles(None, "doi hang loat") == ["Tiêu đề đổi hàng loạt"]
+    assert SearchEntry.objects.filter(kind="organization").count() >= 3
+
+
+def test_search_page_lists_few_queries(world, django_assert_max_num_queries):
+    support.published_article(world)
+    client = Client()
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("search:search"), {"q": "hoi nghi"}).status_code == 200
