@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 
 def _group(digits: str) -> str:
-    parts = []
+    parts: list[str] = []
     while len(digits) > 3:
         parts.insert(0, digits[-3:])
         digits = digits[:-3]

@@ -8,8 +8,14 @@ Rules (why):
 - The report — period, sections, directions, commendations — changes only while the review
   is a draft. Finalizing freezes it; every commendation must be decided first, since the
   approved list goes into the report.
-- Finalizing stamps `finalized_at` / `finalized_by` with core.clock. It leaves `snapshot`
-  and `snapshot_hash` empty: the figures module (a later issue) fills them at this point.
+- Finalizing stamps `finalized_at` / `finalized_by` with core.clock and freezes the
+  figures: `snapshot` is what the figures module gives for the period (figures_data),
+  `snapshot_hash` the SHA-256 of its canonical JSON. The report of a finalized review is
+  rendered from the snapshot only, so later edits to activities never change it;
+  `selectors.review_differences` shows what a recomputation would change.
+- Drafting (`review_draft_sections`) writes the narrative drafted from the figures into
+  the sections, for the secretariat to edit; it never overwrites an edited section unless
+  asked.
 - Only a system administrator reopens a finalized review: the report was signed and sent,
   so reopening is a correction of the record, not routine editing. Reopening clears the
   stamps and the frozen figures (both kept in the audit event's "before").
@@ -34,6 +40,8 @@ from phoihop.core.workflow import Transitions
 from phoihop.orgs.models import Organization, Person
 from phoihop.programs.choices import ProgramStatus
 from phoihop.programs.models import Program
+from phoihop.reviews import events, figures_data, report
+from phoihop.reviews.article import article_for
 from phoihop.reviews.choices import (
     CommendationStatus,
     RecipientKind,
@@ -183,7 +191,8 @@ def review_update(*, actor: User, review: ReviewPeriod, data: Mapping[str, Any])
 
 
 def review_finalize(*, actor: User, review: ReviewPeriod) -> ReviewPeriod:
-    """Freeze the review (see the module docstring: the snapshot is a later issue's)."""
+    """Freeze the review: its figures are stored (`snapshot`, read from the figures
+    module) with the SHA-256 of their canonical JSON (`snapshot_hash`)."""
     permissions.require(actor, permissions.CHANGE, review)
     with transaction.atomic():
         fresh = _lock(review.pk)
@@ -200,12 +209,19 @@ def review_finalize(*, actor: User, review: ReviewPeriod) -> ReviewPeriod:
                 ).format(count=undecided),
                 code="undecided_commendations",
             )
+        # Freeze the figures: the report of a finalized review renders from these only.
+        data = report.live_data(fresh)
         return _move(
             fresh,
             actor=actor,
             target=R.FINALIZED,
             action="finalize",
-            extra={"finalized_at": clock.now(), "finalized_by": actor},
+            extra={
+                "finalized_at": clock.now(),
+                "finalized_by": actor,
+                "snapshot": data,
+                "snapshot_hash": figures_data.content_hash(data),
+            },
         )
 
 
@@ -270,6 +286,26 @@ def section_set(
         if order is not None:
             data["order"] = order
         return core_services.model_update(actor=actor, obj=section, data=data)
+
+
+def review_draft_sections(
+    *, actor: User, review: ReviewPeriod, overwrite: bool = False
+) -> list[ReviewSection]:
+    """Write the narrative drafted from the figures into every section of a draft review.
+    Sections the secretariat has already written are kept unless `overwrite`."""
+    permissions.require(actor, permissions.CHANGE, review)
+    with transaction.atomic():
+        fresh = _lock(review.pk)
+        _require_draft(fresh)
+        drafted = report.drafted_sections(fresh)
+        existing = {s.key: s for s in ReviewSection.objects.filter(review=fresh)}
+        written = []
+        for key, text in drafted.items():
+            section = existing.get(key)
+            if section is not None and section.text.strip() and not overwrite:
+                continue
+            written.append(section_set(actor=actor, review=fresh, key=key, text=text))
+        return written
 
 
 def direction_add(
@@ -480,9 +516,27 @@ def conference_record(
             notes=notes.strip(),
             **values,
         )
-        return core_services.model_create(
+        conference = core_services.model_create(
             actor=actor, obj=conference, m2m={"programs_signed": signed}
         )
+        _announce(conference, actor=actor)
+        return conference
+
+
+def _announce(conference: ReviewConference, *, actor: User) -> list[Any]:
+    """Propose the conference's news article (the news app saves it as a draft)."""
+    draft = article_for(conference, report.review_data(conference.review))
+    return events.announce_conference_article(draft, actor=actor)
+
+
+def conference_announce(*, actor: User, conference: ReviewConference) -> list[Any]:
+    """Propose the article again (e.g. after correcting the conference); the editor gets
+    a new draft."""
+    permissions.require(actor, permissions.CHANGE, conference)
+    with transaction.atomic():
+        _lock(conference.review_id)
+        fresh = ReviewConference.objects.get(pk=conference.pk)
+        return _announce(fresh, actor=actor)
 
 
 def conference_update(
@@ -511,3 +565,21 @@ def conference_update(
             _check_programs(actor, review, signed)
             m2m["programs_signed"] = signed
         return core_services.model_update(actor=actor, obj=fresh, data=values, m2m=m2m)
+
+
+# -- carry-over ------------------------------------------------------------------------
+
+
+def review_start_next_program(
+    *, actor: User, review: ReviewPeriod, year: int | None = None, title: str | None = None
+) -> Program:
+    """Start the next program from the reviewed one (programs.services.program_clone):
+    same parties, contents, indicators and targets, as a draft for the secretariat to
+    adjust with the review's directions and unmet targets (selectors.carry_over)."""
+    from phoihop.programs import services as program_services
+
+    permissions.require(actor, permissions.VIEW, review)
+    program = review.program
+    return program_services.program_clone(
+        actor=actor, source=program, year=year or program.year + 1, title=title
+    )

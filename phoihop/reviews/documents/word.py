@@ -33,7 +33,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Mm, Pt, RGBColor
+from docx.shared import Cm, Length, Mm, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
@@ -388,7 +388,7 @@ def _annex_row(cells: tuple[_Cell, ...], row: AnnexRow, widths: tuple[int, ...])
         WD_ALIGN_PARAGRAPH.LEFT,
     )
     for cell, text, align, width in zip(cells, values, aligns, widths, strict=True):
-        cell.width = width
+        cell.width = Length(width)
         _empty_cell(cell)
         _line(cell, text, 12, bold=row.is_group, align=align)
 

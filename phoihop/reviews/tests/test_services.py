@@ -174,7 +174,7 @@ def test_only_the_secretariat_updates(world, review, role):
         services.review_update(actor=world.user(role), review=review, data={"title": "x"})
 
 
-def test_finalize_stamps_with_the_clock_and_leaves_the_snapshot_empty(world, review):
+def test_finalize_stamps_with_the_clock_and_freezes_the_figures(world, review):
     moment = datetime.datetime(2023, 3, 20, 2, 0, tzinfo=datetime.UTC)
     with clock.frozen_at(moment):
         services.review_finalize(actor=world.user("secretariat"), review=review)
@@ -182,7 +182,12 @@ def test_finalize_stamps_with_the_clock_and_leaves_the_snapshot_empty(world, rev
     assert review.status == ReviewStatus.FINALIZED
     assert review.finalized_at == moment
     assert review.finalized_by == world.user("secretariat")
-    assert review.snapshot is None
+    assert review.snapshot["period"] == {
+        "from": "2022-01-01",
+        "to": "2022-12-31",
+        "as_of": "2023-01-10",  # the period's end + the program's deadline days
+    }
+    assert len(review.snapshot_hash) == 64
     event = last_event(review)
     assert event.action == "finalize"
     assert event.before["status"] == "draft"
