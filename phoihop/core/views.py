@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -18,7 +18,8 @@ from django.views.decorators.http import require_GET
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html")
+    """Each role's home page lives in the dashboard app (named URL: core imports no app)."""
+    return redirect("dashboard:home")
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from phoihop.dashboard import views
 
 app_name = "dashboard"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/<slug:table>.<str:fmt>", views.export, name="export"),
+    path("completeness/", views.completeness, name="completeness"),
+    path("organizations/<int:pk>/summary/", views.organization, name="organization"),
+]

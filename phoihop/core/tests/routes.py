@@ -26,7 +26,8 @@ def _trashed_organization(world):
 
 
 ROUTES = {
-    "core:home": Route(expect=SIGNED_IN),
+    # Sends everyone on to their home page by role (dashboard:home).
+    "core:home": Route(expect=outcomes("redirect", anonymous="login")),
     "core:healthz": Route(expect=PUBLIC),
     # Signed-in users are sent on from the sign-in page.
     "login": Route(expect=outcomes("redirect", anonymous=200)),

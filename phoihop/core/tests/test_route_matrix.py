@@ -102,7 +102,7 @@ def test_sign_in_with_password_works(world):
     client = Client()
     response = client.post(reverse("login"), {"username": "focal_a", "password": PASSWORD})
     assert response.status_code == 302
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("core:home"), follow=True).status_code == 200
 
 
 @pytest.mark.django_db

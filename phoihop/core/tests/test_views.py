@@ -88,7 +88,7 @@ def test_one_time_password_forces_a_change(world):
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.must_change_password is False
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("core:home"), follow=True).status_code == 200
 
 
 @pytest.mark.django_db

@@ -258,7 +258,7 @@ def test_every_demo_account_signs_in_and_sees_what_its_role_allows(client):
             "/accounts/login/", {"username": username, "password": data.DEMO_PASSWORD}
         )
         assert response.status_code == 302, username
-        assert client.get("/home/").status_code == 200
+        assert client.get("/home/", follow=True).status_code == 200
         client.post("/accounts/logout/")
 
     hb = Committee.objects.get(code="hoa-binh")

@@ -1,0 +1,92 @@
+"""The table beside each chart, and its CSV / XLSX export.
+
+A `DataTable` holds rows already computed by `phoihop.figures`; the page shows it, the
+chart draws it, the export writes it — the three never disagree.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpResponse
+from django.utils.text import slugify
+
+NUMBER = "num"
+PERCENT = "pct"
+TEXT = "text"
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    kind: str = TEXT
+
+
+@dataclass
+class DataTable:
+    key: str
+    title: str
+    columns: list[Column]
+    rows: list[list[Any]] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def cells(self) -> list[list[tuple[Any, str]]]:
+        """Rows as (value, kind) pairs, for the template."""
+        kinds = [c.kind for c in self.columns]
+        return [list(zip(row, kinds, strict=False)) for row in self.rows]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return "" if value is None else value
+
+
+def csv_response(table: DataTable) -> HttpResponse:
+    out = io.StringIO()
+    out.write("\ufeff")  # Excel opens UTF-8 CSV with Vietnamese correctly only with a BOM
+    writer = csv.writer(out)
+    writer.writerow([c.label for c in table.columns])
+    for row in table.rows:
+        writer.writerow([_plain(v) for v in row])
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(table)}.csv"'
+    return response
+
+
+def xlsx_response(table: DataTable) -> HttpResponse:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = table.title[:31] or "Sheet"  # Excel's limit on sheet names
+    sheet.append([c.label for c in table.columns])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in table.rows:
+        sheet.append([_plain(v) for v in row])
+    for index, column in enumerate(table.columns, start=1):
+        if column.kind == PERCENT:
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                cell.number_format = "0.0%"
+    if table.note:
+        sheet.append([])
+        sheet.append([table.note])
+    out = io.BytesIO()
+    book.save(out)
+    response = HttpResponse(
+        out.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename(table)}.xlsx"'
+    return response
+
+
+def _filename(table: DataTable) -> str:
+    return slugify(table.key) or "bang"
