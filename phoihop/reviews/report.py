@@ -74,10 +74,16 @@ def drafted_sections(review: ReviewPeriod, data: dict[str, Any] | None = None) -
     return narrative.draft(context_for(review), data if data is not None else review_data(review))
 
 
+def _saved(review: ReviewPeriod) -> bool:
+    """A review made on the fly (the CLI's --committee form) is not saved and has no
+    sections, directions or commendations."""
+    return review.pk is not None
+
+
 def section_texts(review: ReviewPeriod, data: dict[str, Any]) -> dict[str, str]:
     """Edited text where the secretariat wrote one, the draft elsewhere."""
     texts = drafted_sections(review, data)
-    for section in review.sections.all():
+    for section in review.sections.all() if _saved(review) else ():
         if section.text.strip():
             texts[section.key] = section.text
     return texts
@@ -165,6 +171,8 @@ def _text_blocks(text: str) -> list[Block]:
 
 
 def commendation_lines(review: ReviewPeriod) -> list[str]:
+    if not _saved(review):
+        return []
     approved = review.commendations.filter(status=CommendationStatus.APPROVED).order_by(
         "form", "issuer", "recipient_kind", "id"
     )
@@ -199,7 +207,8 @@ def body_blocks(review: ReviewPeriod, data: dict[str, Any]) -> list[Block]:
     blocks += _text_blocks(texts[SectionKey.LESSONS])
     blocks.append(Block("h1", f"III. Phương hướng, nhiệm vụ {next_period}"))
     blocks += _text_blocks(texts[SectionKey.DIRECTIONS])
-    blocks += [Block("p", f"- {d.text}") for d in review.directions.all()]
+    if _saved(review):
+        blocks += [Block("p", f"- {d.text}") for d in review.directions.all()]
     blocks.append(Block("h1", "IV. Đề xuất, kiến nghị"))
     blocks += _text_blocks(texts[SectionKey.PROPOSALS])
     commendations = commendation_lines(review)
@@ -352,7 +361,11 @@ def annex_sheets(review: ReviewPeriod, data: dict[str, Any]) -> list[AnnexSheet]
             widths=(7, 45, 14, 18, 16),
         ),
     ]
-    commendations = review.commendations.filter(status=CommendationStatus.APPROVED)
+    commendations = (
+        list(review.commendations.filter(status=CommendationStatus.APPROVED))
+        if _saved(review)
+        else []
+    )
     sheets.append(
         AnnexSheet(
             key="commendations",
