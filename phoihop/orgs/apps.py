@@ -13,3 +13,15 @@ class OrgsConfig(AppConfig):
         from phoihop.orgs.selectors import scope_for_user
 
         set_scope_provider(scope_for_user)
+
+        from phoihop.core.menu import MenuItem, register
+
+        register(
+            MenuItem(
+                key="orgs.people",
+                label=_("People and accounts"),
+                url_name="orgs:people",
+                order=80,
+                roles=frozenset({"secretariat"}),
+            )
+        )

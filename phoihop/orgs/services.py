@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime
+import re
 import secrets
 from collections.abc import Iterable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, cast
 
+from django.contrib.auth.hashers import get_hasher, make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -18,6 +22,7 @@ from phoihop.core import audit, permissions
 from phoihop.core import services as core_services
 from phoihop.core.models import User
 from phoihop.core.services import model_create, model_update
+from phoihop.core.text import fold, normalize
 from phoihop.orgs.choices import Role, SuccessionKind
 from phoihop.orgs.models import (
     Committee,
@@ -481,3 +486,204 @@ def user_deactivate(*, actor: User, user: User) -> User:
     if not user.is_active:
         raise ValidationError(_("The account is already inactive."))
     return model_update(actor=actor, obj=user, data={"is_active": False}, action="deactivate")
+
+
+# -- onboarding from a sheet --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    """One line of an onboarding sheet, as read (row = its line number in the sheet)."""
+
+    row: int
+    full_name: str
+    organization: str
+    phone: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class Onboarded:
+    person: Person
+    user: User
+    password: str
+
+
+_PHONE_CHARS = re.compile(r"[\s.\-()]")
+_VN_PHONE = re.compile(r"^(\+?84|0)\d{8,10}$")
+ONBOARD_ROLES = (Role.FOCAL, Role.LEADER)
+# One-time passwords are random (about 70 bits), so a slow hash adds nothing against
+# guessing them; a cheap one lets a thousand accounts be made in one request. The first
+# sign-in upgrades the hash (Django re-hashes with the preferred hasher) and asks for a
+# password of the person's own, which then gets the full Argon2 cost.
+_ONE_TIME_HASH_ITERATIONS = 1000
+
+
+def _one_time_hash(password: str) -> str:
+    try:
+        hasher = get_hasher("pbkdf2_sha256")
+    except ValueError:  # not among the configured hashers (tests use a fast one)
+        return make_password(password)
+    return cast(Any, hasher).encode(password, hasher.salt(), _ONE_TIME_HASH_ITERATIONS)
+
+
+def _username_base(full_name: str) -> str:
+    """Vietnamese habit: the given name then the initials of the others,
+    "Nguyễn Văn An" -> "annv"."""
+    words = [w for w in re.split(r"[^a-z0-9]+", fold(full_name)) if w]
+    if not words:
+        return "user"
+    return (words[-1] + "".join(w[0] for w in words[:-1]))[:30]
+
+
+def _organization_index(committee: Committee, day: datetime.date) -> dict[str, Organization]:
+    index: dict[str, Organization] = {}
+    current = Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+    for org in Organization.objects.filter(current, committee=committee, valid_from__lte=day):
+        index.setdefault(fold(org.name), org)
+        if org.abbreviation:
+            index.setdefault(fold(org.abbreviation), org)
+    return index
+
+
+def _normal_phone(raw: str) -> str:
+    return _PHONE_CHARS.sub("", raw or "")
+
+
+def _phone_problems(row: PersonRow, seen: dict[str, int]) -> list[str]:
+    phone = _normal_phone(row.phone)
+    if not phone:
+        return []
+    if not _VN_PHONE.match(phone):
+        return [
+            _("the phone number “{phone}” is not valid (e.g. 0912345678).").format(
+                phone=row.phone.strip()
+            )
+        ]
+    if phone in seen:
+        return [_("the phone number is the same as on line {other}.").format(other=seen[phone])]
+    seen[phone] = row.row
+    return []
+
+
+def _email_problems(row: PersonRow, existing: set[str], seen: dict[str, int]) -> list[str]:
+    email = row.email.strip().lower()
+    if not email:
+        return []
+    try:
+        validate_email(email)
+    except ValidationError:
+        return [_("the email “{email}” is not valid.").format(email=row.email.strip())]
+    if email in seen:
+        return [_("the email is the same as on line {other}.").format(other=seen[email])]
+    seen[email] = row.row
+    if email in existing:
+        return [_("an account with the email {email} already exists.").format(email=email)]
+    return []
+
+
+def _name_problems(row: PersonRow, orgs: dict[str, Organization]) -> list[str]:
+    problems = []
+    if not row.full_name.strip():
+        problems.append(_("the full name is missing."))
+    elif len(row.full_name) > 120:
+        problems.append(_("the full name is longer than 120 characters."))
+    if not row.organization.strip():
+        problems.append(_("the organization is missing."))
+    elif fold(row.organization) not in orgs:
+        problems.append(
+            _(
+                "no organization “{name}” in the committee; write its name or "
+                "abbreviation as listed under Organizations."
+            ).format(name=row.organization.strip())
+        )
+    return problems
+
+
+def people_onboard_check(*, actor: User, committee: Committee, rows: list[PersonRow]) -> list[str]:
+    """Every problem of the sheet, one message per problem naming its line (empty when
+    every line can be created)."""
+    _require_secretariat(actor, committee)
+    if not rows:
+        return [_("The sheet has no people in it.")]
+    orgs = _organization_index(committee, timezone.localdate())
+    existing = {e.lower() for e in User.objects.exclude(email="").values_list("email", flat=True)}
+    seen_email: dict[str, int] = {}
+    seen_phone: dict[str, int] = {}
+    problems: list[str] = []
+    for row in rows:
+        found = [
+            *_name_problems(row, orgs),
+            *_phone_problems(row, seen_phone),
+            *_email_problems(row, existing, seen_email),
+        ]
+        problems.extend(
+            _("Line {row}: {message}").format(row=row.row, message=message) for message in found
+        )
+    return problems
+
+
+@transaction.atomic
+def people_onboard(
+    *, actor: User, committee: Committee, rows: list[PersonRow], role: str = Role.FOCAL
+) -> list[Onboarded]:
+    """Create a person, an account with a one-time password and a role for the person's
+    organization, for every line of the sheet, or nothing at all when any line is wrong
+    (the ValidationError lists every problem by line). The passwords are returned once,
+    to be handed out; the first sign-in asks for a new one."""
+    _require_secretariat(actor, committee)
+    if role not in ONBOARD_ROLES:
+        raise ValidationError(_("Accounts from a sheet are focal points or leaders."))
+    problems = people_onboard_check(actor=actor, committee=committee, rows=rows)
+    if problems:
+        raise ValidationError(problems, code="invalid_rows")
+    orgs = _organization_index(committee, timezone.localdate())
+    taken = {u.lower() for u in User.objects.values_list("username", flat=True)}
+    today = timezone.localdate()
+    done: list[Onboarded] = []
+    created: list[Any] = []
+    for row in rows:
+        base = _username_base(row.full_name)
+        username, n = base, 1
+        while username in taken:
+            n += 1
+            username = f"{base}{n}"
+        taken.add(username)
+        name = normalize(row.full_name)
+        family, _sep, given = name.rpartition(" ")
+        password = generate_one_time_password()
+        user = User(
+            username=username,
+            first_name=given[:150],
+            last_name=family[:150],
+            email=row.email.strip().lower(),
+            phone=_normal_phone(row.phone),
+            must_change_password=True,
+        )
+        user.password = _one_time_hash(password)
+        user.full_clean(exclude=["password"])
+        user.save()
+        org = orgs[fold(row.organization)]
+        person = Person(
+            committee=committee,
+            full_name=name,
+            organization=org,
+            phone=user.phone,
+            email=user.email,
+            user=user,
+        )
+        person.full_clean()
+        person.save()
+        assignment = RoleAssignment(
+            user=user, role=role, committee=committee, organization=org, valid_from=today
+        )
+        assignment.full_clean()
+        assignment.save()
+        created.extend([user, person, assignment])
+        done.append(Onboarded(person=person, user=user, password=password))
+    audit.record_many(
+        actor=actor,
+        action="create",
+        changes=[(obj, None, audit.snapshot(obj)) for obj in created],
+    )
+    return done

@@ -8,4 +8,11 @@ class PracticesConfig(AppConfig):
     verbose_name = _("Good-practice models")
 
     def ready(self) -> None:
+        from phoihop.core.menu import MenuItem, register
         from phoihop.practices import policies  # noqa: F401  registers the policies
+
+        register(
+            MenuItem(
+                key="practices", label=_("Good practices"), url_name="practices:list", order=40
+            )
+        )
