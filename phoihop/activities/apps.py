@@ -9,3 +9,33 @@ class ActivitiesConfig(AppConfig):
 
     def ready(self) -> None:
         from phoihop.activities import policies  # noqa: F401  registers the policies
+        from phoihop.core import menu
+        from phoihop.core.permissions import ADMIN, FOCAL, LEADER, SECRETARIAT
+
+        menu.register(
+            menu.MenuItem(
+                key="activities",
+                label=_("Reports"),
+                url_name="activities:list",
+                order=20,
+                roles=frozenset({FOCAL, SECRETARIAT, LEADER, ADMIN}),
+            )
+        )
+        menu.register(
+            menu.MenuItem(
+                key="activities_new",
+                label=_("New report"),
+                url_name="activities:create",
+                order=21,
+                roles=frozenset({FOCAL}),
+            )
+        )
+        menu.register(
+            menu.MenuItem(
+                key="activities_queue",
+                label=_("Approval queue"),
+                url_name="activities:queue",
+                order=22,
+                roles=frozenset({SECRETARIAT, ADMIN}),
+            )
+        )

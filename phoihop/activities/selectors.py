@@ -6,7 +6,7 @@ import datetime
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 
 from phoihop.activities.choices import ActivityStatus
 from phoihop.activities.models import (
@@ -22,6 +22,9 @@ from phoihop.activities.models import (
 from phoihop.activities.policies import CONFIRM
 from phoihop.core import permissions
 from phoihop.core.models import AuditEvent
+from phoihop.orgs.models import Organization
+from phoihop.programs.choices import ProgramStatus
+from phoihop.programs.models import Indicator, ProgramContent, TargetGroup
 
 # Parts whose audit events belong to a report's history (each row carries activity_id).
 _PARTS = (Credit, Attachment, Comment, Participation, IndicatorValue, Funding)
@@ -154,3 +157,61 @@ def history(activity: Activity, *, include_revisions: bool = False) -> QuerySet[
         Q(after__activity_id__in=ids) | Q(before__activity_id__in=ids)
     )
     return AuditEvent.objects.filter(own | parts).select_related("actor").order_by("-at", "-id")
+
+
+def reporting_organizations(user: Any) -> QuerySet[Organization]:
+    """The organizations the user reports for (focal point roles), by name."""
+    scope = permissions.get_scope(user)
+    ids: set[int] = set()
+    for committee in scope.committees_with(permissions.FOCAL):
+        ids |= scope.orgs_for(committee, permissions.FOCAL)
+    return Organization.objects.filter(pk__in=ids).select_related("committee").order_by("name")
+
+
+def reportable_contents(user: Any, organization: Organization) -> QuerySet[ProgramContent]:
+    """Contents the organization (or one above it) leads or co-operates on, in programs
+    where reports may be drafted (being signed or in force), newest program first."""
+    lineage: list[int] = []
+    org: Organization | None = organization
+    while org is not None and org.pk not in lineage:
+        lineage.append(org.pk)
+        org = org.parent
+    return (
+        ProgramContent.objects.restrict(user, permissions.VIEW)
+        .filter(
+            program__committee_id=organization.committee_id,
+            program__status__in=[ProgramStatus.SIGNING, ProgramStatus.IN_FORCE],
+            program__deleted_at__isnull=True,
+        )
+        .filter(Q(lead_id__in=lineage) | Q(co_organizations__in=lineage))
+        .distinct()
+        .select_related("program", "lead")
+        .order_by("-program__year", "order", "id")
+    )
+
+
+def content_parts(content: ProgramContent) -> dict[str, Any]:
+    """What a report under the content asks for: its target groups (all of the catalogue
+    when it lists none), its indicators, and the organizations taking part."""
+    groups = list(content.target_groups.order_by("order", "name"))
+    if not groups:
+        groups = list(TargetGroup.objects.order_by("order", "name"))
+    return {
+        "groups": groups,
+        "indicators": list(Indicator.objects.filter(content=content).order_by("order", "id")),
+        "partners": [
+            content.lead,
+            *content.co_organizations.exclude(pk=content.lead_id).order_by("name"),
+        ],
+    }
+
+
+def with_totals(qs: QuerySet[Activity]) -> QuerySet[Activity]:
+    """Each report with `participant_total` (person-times over its target groups)."""
+    total = (
+        Participation.objects.filter(activity=OuterRef("pk"))
+        .values("activity")
+        .annotate(total=Sum("count"))
+        .values("total")
+    )
+    return qs.annotate(participant_total=Subquery(total))

@@ -31,10 +31,13 @@ from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
 from typing import Any, cast
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile, File
 from django.db import IntegrityError, transaction
 from django.db.models import Model
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from phoihop.activities import events, files
@@ -646,6 +649,24 @@ def activity_submit(
     return current
 
 
+def _notify(current: Activity, kind: str) -> None:
+    """Tell the report's author and submitter of the decision, in the app, in the same
+    transaction (a decision rolled back notifies nobody). Worded in the site's language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        if kind == "returned":
+            text = _("Your report “{title}” was returned: {reason}").format(
+                title=current.title, reason=current.return_reason
+            )
+        else:
+            text = _("Your report “{title}” was approved.").format(title=current.title)
+    core_services.notification_create(
+        recipients=[current.created_by_id, current.submitted_by_id],
+        kind=kind,
+        text=text,
+        url=reverse("activities:detail", args=[current.pk]),
+    )
+
+
 def _check_decision(actor: Any, current: Activity, target: str) -> None:
     """Everything that must hold before `actor` approves or returns the report."""
     _require_visible(actor, current)
@@ -677,6 +698,7 @@ def _approve(actor: User, current: Activity) -> list[tuple[str, Activity, dict, 
     before, after = _transition(current, S.APPROVED, decided_at=clock.now(), decided_by=actor)
     changes.append(("approve", current, before, after))
     events.announce(events.APPROVED, [current.pk])
+    _notify(current, "approved")
     return changes
 
 
@@ -712,6 +734,7 @@ def _return(actor: User, current: Activity, reason: str) -> tuple[dict, dict]:
         return_reason=reason,
     )
     events.announce(events.RETURNED, [current.pk])
+    _notify(current, "returned")
     return before, after
 
 

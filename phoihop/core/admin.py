@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from phoihop.core import permissions
 from phoihop.core.admin_base import ReadOnlyAdmin, ServiceModelAdmin
-from phoihop.core.models import Abbreviation, AuditEvent, SiteFlag, User
+from phoihop.core.models import Abbreviation, AuditEvent, Notification, SiteFlag, User
 
 admin.site.site_header = _("PhốiHợp administration")
 admin.site.site_title = "PhốiHợp"
@@ -91,3 +91,13 @@ class AbbreviationAdmin(ServiceModelAdmin):
 
 # Groups are not used: roles are orgs.RoleAssignment rows with committees and dates.
 admin.site.unregister(Group)
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    """In-app notifications, read only (written by the services, read on /app/notifications/)."""
+
+    status_fields = ()
+    list_display = ("created_at", "recipient", "kind", "text", "read_at")
+    list_filter = ("kind",)
+    list_select_related = ("recipient",)

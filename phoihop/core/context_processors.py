@@ -12,6 +12,14 @@ def _demo_loaded() -> bool:
     return SiteFlag.objects.filter(key=DEMO_FLAG).exists()
 
 
+def _unread(user: Any) -> int:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return 0
+    from phoihop.core.models import Notification
+
+    return Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()
+
+
 def site(request: HttpRequest) -> dict[str, Any]:
     from phoihop.core.menu import items_for
 
@@ -19,4 +27,6 @@ def site(request: HttpRequest) -> dict[str, Any]:
     return {
         "demo_loaded": SimpleLazyObject(_demo_loaded),
         "menu_items": SimpleLazyObject(lambda: items_for(user)),
+        # One indexed count, only when the header is drawn for a signed-in user.
+        "unread_notifications": SimpleLazyObject(lambda: _unread(user)),
     }

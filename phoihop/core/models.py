@@ -198,3 +198,43 @@ class Abbreviation(models.Model):
 
     def clean(self) -> None:
         self.folded = fold(self.expansion)
+
+
+class Notification(models.Model):
+    """An in-app message to one person: a report returned or approved, a deadline near.
+
+    Written through core.services.notification_create; the text is stored as worded when
+    the event happened (in the site's language), with a link to what it is about."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    kind = models.CharField(
+        _("kind"),
+        max_length=32,
+        help_text=_("What happened, as a short code: returned, approved, deadline, ..."),
+    )
+    text = models.CharField(_("text"), max_length=500)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=clock.now, db_index=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="core_notif_unread_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

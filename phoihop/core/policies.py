@@ -3,7 +3,7 @@
 from django.db import models
 
 from phoihop.core import permissions as p
-from phoihop.core.models import Abbreviation, AuditEvent, SiteFlag
+from phoihop.core.models import Abbreviation, AuditEvent, Notification, SiteFlag
 
 
 @p.register_policy(AuditEvent)
@@ -29,3 +29,15 @@ def abbreviation_policy(qs: models.QuerySet, scope: p.Scope, action: str) -> mod
 @p.register_policy(SiteFlag)
 def site_flag_policy(qs: models.QuerySet, scope: p.Scope, action: str) -> models.QuerySet:
     return qs if scope.is_admin else qs.none()
+
+
+@p.register_policy(Notification)
+def notification_policy(qs: models.QuerySet, scope: p.Scope, action: str) -> models.QuerySet:
+    """Each person reads and marks their own notifications; admins see all of them."""
+    if scope.is_anonymous:
+        return qs.none()
+    if action == p.VIEW and scope.is_admin:
+        return qs
+    if action in (p.VIEW, p.CHANGE):
+        return qs.filter(recipient_id=scope.user_id)
+    return qs.none()

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
 from phoihop.core import audit, clock
-from phoihop.core.models import SiteFlag, TrashableModel, User
+from phoihop.core.models import Notification, SiteFlag, TrashableModel, User
 
 M = TypeVar("M", bound=models.Model)
 T = TypeVar("T", bound=TrashableModel)
@@ -141,3 +141,61 @@ def save_checked[T: models.Model](obj: T, *, exclude: Iterable[str] = (), **save
         obj.validate_constraints(exclude=excluded)
         raise
     return obj
+
+
+# -- notifications ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def notification_create(
+    *,
+    recipients: Iterable[User | int | None],
+    kind: str,
+    text: str,
+    url: str = "",
+) -> list[Notification]:
+    """Tell each recipient something, in the app (one row per distinct recipient).
+
+    - `recipients`: users or user ids; None and repeats are skipped, so callers may
+      pass e.g. `[report.created_by_id, report.submitted_by_id]` as they are;
+    - `kind`: a short code of what happened (`"returned"`, `"approved"`, `"deadline"`);
+    - `text`: the message as the recipient reads it, already translated (e.g. worded
+      inside `translation.override(settings.LANGUAGE_CODE)`); cut to 500 characters;
+    - `url`: where the notification leads (a path such as `/app/activities/12/`).
+
+    One insert for all recipients; no audit event (a notification is not domain data).
+    Returns the rows created. Call it inside the transaction of the change it tells of,
+    so that a rolled-back change notifies nobody.
+    """
+    ids: list[int] = []
+    for recipient in recipients:
+        pk = recipient.pk if isinstance(recipient, models.Model) else recipient
+        if pk is not None and pk not in ids:
+            ids.append(int(pk))
+    text = (text or "").strip()
+    if not ids:
+        return []
+    if not text:
+        raise ValidationError({"text": "A notification needs a text."})
+    now = clock.now()
+    rows = [
+        Notification(
+            recipient_id=pk, kind=kind[:32], text=text[:500], url=url[:500], created_at=now
+        )
+        for pk in ids
+    ]
+    return Notification.objects.bulk_create(rows)
+
+
+@transaction.atomic
+def notifications_mark_read(
+    *, actor: User, notifications: Iterable[Notification | int] | None = None
+) -> int:
+    """Mark the actor's notifications read: the ones given, or all when None. Others'
+    notifications are left alone. Returns how many were marked."""
+    qs = Notification.objects.filter(recipient_id=actor.pk, read_at__isnull=True)
+    if notifications is not None:
+        qs = qs.filter(
+            pk__in=[n.pk if isinstance(n, Notification) else int(n) for n in notifications]
+        )
+    return qs.update(read_at=clock.now())

@@ -13,4 +13,7 @@ urlpatterns = [
         trash_views.trash_restore,
         name="trash_restore",
     ),
+    path("app/notifications/", views.notifications, name="notifications"),
+    path("app/notifications/<int:pk>/open/", views.notification_open, name="notification_open"),
+    path("app/notifications/read/", views.notifications_read_all, name="notifications_read_all"),
 ]

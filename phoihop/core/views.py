@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 
 @login_required
@@ -61,3 +61,75 @@ def error_500(request: HttpRequest) -> HttpResponse:
 
     template = loader.get_template("500.html")
     return HttpResponse(template.render({"title": _("Server error")}), status=500)
+
+
+# -- notifications ---------------------------------------------------------------------------
+
+NOTIFICATIONS_PER_PAGE = 20
+
+
+@login_required
+@require_GET
+def notifications(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's notifications, newest first, unread ones marked."""
+    from django.core.paginator import Paginator
+
+    from phoihop.core.models import Notification
+    from phoihop.core.permissions import VIEW
+
+    qs = (
+        Notification.objects.restrict(request.user, VIEW)
+        .filter(recipient_id=request.user.pk)
+        .order_by("-created_at", "-id")
+    )
+    if request.GET.get("unread"):
+        qs = qs.filter(read_at__isnull=True)
+    page = Paginator(qs, NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "core/notifications.html",
+        {
+            "title": _("Notifications"),
+            "page_obj": page,
+            "unread_only": bool(request.GET.get("unread")),
+        },
+    )
+
+
+def _safe_local(url: str) -> str:
+    """A path on this site, or the notifications page: notifications never send anyone away."""
+    from django.urls import reverse
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    if url and url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts=None):
+        return url
+    return reverse("core:notifications")
+
+
+@login_required
+@require_POST
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark one notification read and go to what it is about (404 if it is someone else's)."""
+    from django.shortcuts import get_object_or_404, redirect
+
+    from phoihop.core.models import Notification, User
+    from phoihop.core.permissions import CHANGE
+    from phoihop.core.services import notifications_mark_read
+
+    item = get_object_or_404(Notification.objects.restrict(request.user, CHANGE), pk=pk)
+    notifications_mark_read(actor=cast(User, request.user), notifications=[item])
+    return redirect(_safe_local(item.url))
+
+
+@login_required
+@require_POST
+def notifications_read_all(request: HttpRequest) -> HttpResponse:
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    from phoihop.core.models import User
+    from phoihop.core.services import notifications_mark_read
+
+    count = notifications_mark_read(actor=cast(User, request.user))
+    messages.success(request, _("{count} notifications marked as read.").format(count=count))
+    return redirect("core:notifications")

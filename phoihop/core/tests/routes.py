@@ -51,3 +51,28 @@ ROUTES = {
         ),
     ),
 }
+
+
+def _notification_of_focal_a(world):
+    from phoihop.core.services import notification_create
+
+    (item,) = notification_create(
+        recipients=[world.user("focal_a")], kind="test", text="Báo cáo đã được duyệt.", url="/home/"
+    )
+    return {"pk": item.pk}
+
+
+ROUTES.update(
+    {
+        "core:notifications": Route(expect=SIGNED_IN),
+        # Someone else's notification is not there for them.
+        "core:notification_open": Route(
+            method="post",
+            kwargs=_notification_of_focal_a,
+            expect=outcomes(404, focal_a="redirect", anonymous="login"),
+        ),
+        "core:notifications_read_all": Route(
+            method="post", expect=outcomes("redirect", anonymous="login")
+        ),
+    }
+)
