@@ -1,0 +1,74 @@
+"""Rollups: built on the first announced change, refreshed in the same transaction,
+verified and rebuilt by `phoihop figures`."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from phoihop.activities import events, services
+from phoihop.activities.models import Activity
+from phoihop.activities.tests import factories as f
+from phoihop.figures import rollups, selectors
+from phoihop.figures import types as ft
+from phoihop.figures.models import FigureCell, ProgramRollup
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_listener_is_registered_at_start_up():
+    assert rollups.on_change in events._listeners
+
+
+def test_first_change_builds_the_program_then_changes_refresh_cells(s):
+    assert not rollups.is_built(s.program.pk)
+    rebuilt, refreshed = rollups.stats.rebuilt, rollups.stats.refreshed
+    f.approved(s)
+    assert rollups.is_built(s.program.pk)
+    assert rollups.stats.rebuilt == rebuilt + 1
+    f.approved(s, title="Lần hai")
+    assert rollups.stats.refreshed > refreshed
+    assert FigureCell.objects.filter(program=s.program, organization=None).exists()
+    figures = selectors.program_figures(s.program)
+    assert figures.source == ft.ROLLUP
+    assert figures.total.activities == 2
+
+
+def test_a_program_not_built_reads_the_raw_rows(s):
+    f.approved(s)
+    ProgramRollup.objects.all().delete()
+    figures = selectors.program_figures(s.program)
+    assert figures.source == ft.RAW
+    assert figures.total.activities == 1
+
+
+def test_a_failing_rollup_update_rolls_the_approval_back(s, monkeypatch):
+    f.approved(s)  # builds the program
+    pending = f.submitted(s, title="Chờ duyệt")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(rollups, "_refresh", broken)
+    with pytest.raises(RuntimeError):
+        services.activity_approve(actor=s.user("secretariat"), activity=pending)
+    assert Activity.objects.get(pk=pending.pk).status == "submitted"
+
+
+def test_verify_lists_differences_and_rebuild_repairs_them(s, capsys):
+    f.approved(s)
+    call_command("figures", "verify")
+    assert "rollups equal the raw reports" in capsys.readouterr().out
+    cell = FigureCell.objects.filter(program=s.program, measure="f").first()
+    cell.total += 1
+    cell.save()
+    with pytest.raises(CommandError, match="1 difference"):
+        call_command("figures", "verify")
+    out = capsys.readouterr().out
+    assert f"program {s.program.pk}, content {s.content.pk}" in out
+    assert "organization all" in out
+    call_command("figures", "rebuild", "--program", str(s.program.pk))
+    call_command("figures", "verify", "--program", str(s.program.pk))
+    FigureCell.objects.filter(program=s.program).delete()
+    with pytest.raises(CommandError):
+        call_command("figures", "verify")
