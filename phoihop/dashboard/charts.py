@@ -20,6 +20,7 @@ from typing import Any
 import matplotlib
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 # Colours that keep a 3:1 contrast on white (WCAG non-text contrast).
 PALETTE = ("#9b1c1c", "#0b4f9c", "#1d6b3a", "#8a5a00", "#5b2a86", "#37474f")
@@ -99,6 +100,7 @@ def bars(
     title: str = "",
     value_label: str = "",
     horizontal: bool = True,
+    integer: bool = True,
 ) -> Chart:
     """Grouped bars: one group per label, one bar per series."""
     with matplotlib.rc_context(_RC):
@@ -118,13 +120,18 @@ def bars(
             else:
                 axes.bar(offsets, list(values), width=width, color=colour, label=name)
         ticks = [_short(label) for label in labels]
+        value_axis = axes.xaxis if horizontal else axes.yaxis
+        if integer:
+            value_axis.set_major_locator(MaxNLocator(integer=True))
         if horizontal:
             axes.set_yticks(positions, ticks)
             axes.invert_yaxis()
             axes.set_xlabel(value_label)
+            axes.set_xlim(left=0)
         else:
             axes.set_xticks(positions, ticks)
             axes.set_ylabel(value_label)
+            axes.set_ylim(bottom=0)
         if count > 1:
             axes.legend(frameon=False, fontsize=9)
         if title:
@@ -155,6 +162,7 @@ def lines(
             )
         axes.set_xticks(positions, list(labels))
         axes.set_ylabel(value_label)
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
         axes.set_ylim(bottom=0)
         if len(series) > 1:
             axes.legend(frameon=False, fontsize=9)

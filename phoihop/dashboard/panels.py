@@ -41,6 +41,7 @@ class Block:
     chart: charts.Chart | None = None
     alt: str = ""
     approximate: bool = False
+    empty: str = ""  # why there is no chart, when there is none
 
     @property
     def svg(self) -> str:
@@ -309,7 +310,12 @@ def _progress(program: Program, orgs: list[int] | None, current_units: bool) -> 
             [float(line.achievement or 0) / 100 for line in with_target],
             ratio_label=_("Percent of target reached"),
         )
-    return Block(table, chart, _("Bar chart: percent of target reached per indicator."))
+    return Block(
+        table,
+        chart,
+        _("Bar chart: percent of target reached per indicator."),
+        empty=_("No indicator has a target yet: nothing to draw."),
+    )
 
 
 def _by_organization(program: Program, orgs: list[int] | None, current_units: bool) -> Block:
@@ -417,7 +423,7 @@ def _areas(program: Program, orgs: list[int] | None, current_units: bool) -> Blo
         note=_("A commune may hold several classifications, so the rows do not add up."),
     )
     chart = None
-    if result.total.activities:
+    if result.classified.activities:
         chart = charts.bars(
             [k.label for k in result.kinds],
             {
@@ -429,8 +435,14 @@ def _areas(program: Program, orgs: list[int] | None, current_units: bool) -> Blo
                 ],
             },
             value_label="%",
+            integer=False,
         )
-    return Block(table, chart, _("Bar chart: share of activities and participants per area."))
+    return Block(
+        table,
+        chart,
+        _("Bar chart: share of activities and participants per area."),
+        empty=_("No counted activity took place in a classified commune."),
+    )
 
 
 def _month_label(month: datetime.date) -> str:
