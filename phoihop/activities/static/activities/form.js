@@ -143,7 +143,8 @@
         canvas.getContext("2d").drawImage(img, 0, 0, canvas.width, canvas.height);
         URL.revokeObjectURL(url);
         canvas.toBlob(function (blob) {
-          resolve(blob && blob.size < file.size ? blob : file);
+          // Always the shrunk one when the photo was too large; else the smaller.
+          resolve(blob && (scale < 1 || blob.size < file.size) ? blob : file);
         }, "image/jpeg", 0.85);
       };
       img.onerror = function () { URL.revokeObjectURL(url); resolve(file); };
