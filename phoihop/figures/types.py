@@ -14,6 +14,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
 # The dimensions a Breakdown can be split by, in a fixed vocabulary.
 CONTENT = "content"
 ORGANIZATION = "organization"  # a credit dimension: rows do not add up to the total
@@ -26,6 +29,28 @@ MONTH = "month"  # first day of the month of the activity's start date
 DIMENSIONS = (CONTENT, ORGANIZATION, COMMUNE, DISTRICT, PROVINCE, TARGET_GROUP, AREA, MONTH)
 # Dimensions whose rows add up exactly to the total (for sums, participants, funding).
 PARTITIONS = frozenset({CONTENT, COMMUNE, DISTRICT, PROVINCE, TARGET_GROUP, AREA, MONTH})
+
+# What every view must say where it shows these (translated; use as they are).
+DIMENSION_LABELS = {
+    CONTENT: pgettext_lazy("figures dimension", "content"),
+    ORGANIZATION: pgettext_lazy("figures dimension", "organization"),
+    COMMUNE: pgettext_lazy("figures dimension", "commune"),
+    DISTRICT: pgettext_lazy("figures dimension", "district"),
+    PROVINCE: pgettext_lazy("figures dimension", "province"),
+    TARGET_GROUP: pgettext_lazy("figures dimension", "target group"),
+    AREA: pgettext_lazy("figures dimension", "area classification"),
+    MONTH: pgettext_lazy("figures dimension", "month"),
+}
+CREDIT_NOTE = _(
+    "A report held jointly by several organizations counts for each of them and once in "
+    "the total, so the organizations' figures add up to more than the total."
+)
+APPROXIMATE_NOTE = _(
+    "Approximate: includes reports from a pre-2025 commune that was split; its figures "
+    "are shown under one of the communes it went to."
+)
+NO_TARGET = _("no target")
+NO_RESULT = _("no report")
 
 # Sources of a result.
 RAW = "raw"
@@ -201,6 +226,12 @@ RECEIVED_ON_TIME = "on_time"
 RECEIVED_LATE = "late"
 MISSING = "missing"  # due (deadline passed) and nothing received
 NOT_DUE = "not_due"  # deadline not yet passed and nothing received
+SLOT_LABELS = {
+    RECEIVED_ON_TIME: pgettext_lazy("report received", "on time"),
+    RECEIVED_LATE: pgettext_lazy("report received", "late"),
+    MISSING: pgettext_lazy("report received", "missing"),
+    NOT_DUE: pgettext_lazy("report received", "not yet due"),
+}
 
 
 @dataclass(frozen=True)
