@@ -79,3 +79,46 @@ def declared_routes() -> dict[str, Route]:
             raise ValueError(f"Routes declared twice: {sorted(overlap)}")
         routes.update(module.ROUTES)
     return routes
+
+
+# -- the API, from its schema -----------------------------------------------------------------
+
+HTTP_METHODS = ("get", "post", "put", "patch", "delete")
+
+
+@dataclass(frozen=True)
+class ApiOperation:
+    """One operation of the OpenAPI schema: its URL name, method and path template."""
+
+    name: str
+    method: str
+    path: str
+
+    @property
+    def has_id(self) -> bool:
+        return "{" in self.path
+
+    def url(self, pk: int | str = 0) -> str:
+        import re
+
+        return re.sub(r"\{[^}]+\}", str(pk), self.path)
+
+
+def api_operations() -> list[ApiOperation]:
+    """Every operation the API's schema lists (empty when there is no schema generator).
+
+    Found from the schema, not from a list kept by hand, so an endpoint added to the API
+    is in the matrix as soon as it is in the schema."""
+    try:
+        from drf_spectacular.generators import SchemaGenerator
+    except ImportError:  # pragma: no cover - the API app brings it
+        return []
+    from django.urls import resolve
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    found: list[ApiOperation] = []
+    for path, item in sorted(schema.get("paths", {}).items()):
+        match = resolve(ApiOperation("", "get", path).url())
+        name = f"{match.namespace}:{match.url_name}" if match.namespace else str(match.url_name)
+        found.extend(ApiOperation(name, method, path) for method in item if method in HTTP_METHODS)
+    return found

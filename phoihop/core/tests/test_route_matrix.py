@@ -118,3 +118,132 @@ def test_admin_hides_other_committees_objects(world):
         assert response["Location"] == reverse("admin:index")
         listing = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
         assert str(obj) not in listing.content.decode()
+
+
+# -- every API operation, found from the schema ----------------------------------------------
+#
+# The rows above check each URL pattern with one method. An API path answers several
+# (GET, PATCH and DELETE on a detail; GET and POST on a list), so the operations listed
+# by the OpenAPI schema are checked here too, for every role, by the rules every
+# endpoint follows: anonymous → 401; a row that does not exist (id 0) → 404 for any
+# method; a list's POST with an empty body → refused (400 or 403), never a 2xx or 500;
+# every refusal in the one error shape; another committee's objects, asked for by id
+# with any method → 404.
+
+
+def _api_client(world, role: str):
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    user = world.user(role)
+    if user is not None:
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+def _api_operations():
+    from phoihop.core.testing.routes import api_operations
+
+    declared = declared_routes()
+    # Public operations (the schema, its docs, the token endpoint) keep their own rows.
+    return [
+        op
+        for op in api_operations()
+        if declared.get(op.name) is None or declared[op.name].expect["anonymous"] == "401"
+    ]
+
+
+def _shape(response, where: str) -> None:
+    body = response.json()
+    assert set(body) == {"message", "extra"}, f"{where}: {body}"
+    assert body["message"], where
+
+
+def test_every_api_operation_is_in_the_matrix():
+    from phoihop.core.testing.routes import api_operations
+
+    operations = api_operations()
+    if not operations:
+        pytest.skip("no API schema")
+    declared = declared_routes()
+    missing = sorted({op.name for op in operations} - set(declared))
+    assert missing == [], f"API operations with no row in a tests/routes.py: {missing}"
+    # Writes as well as reads: the schema's every method is exercised below.
+    assert {op.method for op in operations} >= {"get", "post"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_api_operations_by_rule(world, role):
+    operations = _api_operations()
+    if not operations:
+        pytest.skip("no API schema")
+    client = _api_client(world, role)
+    for op in operations:
+        where = f"{op.method.upper()} {op.path} as {role}"
+        response = getattr(client, op.method)(op.url(0), {}, format="json")
+        if role == "anonymous":
+            assert response.status_code == 401, f"{where}: {response.status_code}"
+            _shape(response, where)
+        elif op.has_id:
+            assert response.status_code == 404, f"{where}: {response.status_code}"
+            _shape(response, where)
+        elif op.method == "get":
+            assert response.status_code == 200, f"{where}: {response.status_code}"
+        else:
+            assert response.status_code in (400, 403), f"{where}: {response.status_code}"
+            _shape(response, where)
+
+
+def _objects_of_the_first_committee(world) -> dict[str, int]:
+    """API basename -> the id of one object of the first committee."""
+    from phoihop.activities.tests import factories
+
+    s = factories.setup(world)
+    draft = factories.report(s, co_organizations=[world.org_b])
+    found = {
+        "committee": world.committee.pk,
+        "organization": world.org_a.pk,
+        "program": s.program.pk,
+        "content": s.content.pk,
+        "indicator": s.sessions.pk,
+        "activity": draft.pk,
+    }
+    credit = draft.credits.first()
+    if credit is not None:
+        found["credit"] = credit.pk
+    return found
+
+
+def _basename(name: str, basenames) -> str | None:
+    for base in sorted(basenames, key=len, reverse=True):
+        if name.startswith(f"api:{base}-"):
+            return base
+    return None
+
+
+@pytest.mark.django_db
+def test_api_hides_another_committees_objects_for_every_method(world):
+    """The other committee's secretariat asks for our objects by id, with every method
+    the schema lists: 404 each time, and nothing changes."""
+    from phoihop.core.models import AuditEvent
+
+    operations = _api_operations()
+    if not operations:
+        pytest.skip("no API schema")
+    objects = _objects_of_the_first_committee(world)
+    events = AuditEvent.objects.count()
+    client = _api_client(world, "other_secretariat")
+    checked = set()
+    for op in operations:
+        base = _basename(op.name, objects)
+        if not op.has_id or base is None:
+            continue
+        where = f"{op.method.upper()} {op.path} ({base} {objects[base]})"
+        response = getattr(client, op.method)(op.url(objects[base]), {}, format="json")
+        assert response.status_code == 404, f"{where}: {response.status_code}"
+        checked.add(base)
+    assert AuditEvent.objects.count() == events
+    assert checked >= {"committee", "organization", "program", "activity"}
