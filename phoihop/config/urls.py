@@ -19,6 +19,7 @@ urlpatterns = [
     path("app/figures/", include("phoihop.figures.urls")),
     path("app/reviews/", include("phoihop.reviews.urls")),
     path("app/exports/", include("phoihop.exports.urls")),
+    path("app/field/", include("phoihop.field.urls")),
     path("api/", include("phoihop.api.urls")),
     path(
         "accounts/login/",

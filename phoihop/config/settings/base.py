@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "phoihop.reviews",
     "phoihop.exports",
     "phoihop.dashboard",
+    "phoihop.field",
     "phoihop.news",
     "phoihop.search",
     "phoihop.api",
