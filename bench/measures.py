@@ -181,3 +181,52 @@ def run_child(module: str, *args: str) -> str:
         env=_child_env(),
     )
     return done.stdout
+
+
+@measure("pages")
+def pages(scale: str) -> dict[str, Any]:
+    from bench import load
+    from phoihop.programs.models import Program
+
+    program = Program.objects.order_by("committee_id", "-year").first()
+    result = load.run(
+        {
+            "dashboard": f"/app/dashboard/?program={program.pk}",
+            "activity-list": "/app/activities/",
+        }
+    )
+    if "error" in result:
+        return result
+    table = []
+    for name, page in result["pages"].items():
+        table.append(
+            [
+                f"{name}: throughput at 64 connections",
+                f"{page['real_64']['rps']} req/s",
+                f"bare view {page['bare_64']['rps']} req/s",
+                f"{page['ratio_64']} (goal ≥ 0.5)",
+                "meets" if page["ratio_64"] >= 0.5 else "**misses**",
+            ]
+        )
+        p99 = page["real_8"]["p99_ms"]
+        table.append(
+            [
+                f"{name}: p99 latency at 8 connections",
+                f"{p99} ms",
+                f"bare view {page['bare_8']['p99_ms']} ms",
+                "goal < 150 ms",
+                "meets" if p99 is not None and p99 < 150 else "**misses**",
+            ]
+        )
+    rss = result.get("worker_peak_rss_mb")
+    table.append(
+        [
+            "web worker peak RSS under load",
+            f"{rss} MB",
+            "",
+            "goal < 200 MB",
+            "meets" if rss and rss < 200 else "**misses**",
+        ]
+    )
+    result["table"] = table
+    return result
