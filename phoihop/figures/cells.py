@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from phoihop.activities.choices import ActivityStatus
 from phoihop.activities.models import Activity, Credit, Funding, IndicatorValue, Participation
@@ -135,7 +135,7 @@ def counted_activities(
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
     extra: Q | None = None,
-) -> list[dict]:
+) -> Counted:
     """The counted revision of each series (not trashed): the approved one, or with
     `include_submitted` the submitted one where a series has one (a preview of it)."""
     statuses = [ActivityStatus.APPROVED]
@@ -161,17 +161,26 @@ def counted_activities(
         ).order_by("id")
     )
     if not include_submitted:
-        return rows
+        return Counted(rows, qs)
     by_series: dict[str, dict] = {}
     for row in rows:
         have = by_series.get(row["series"])
         if have is None or row["status"] == ActivityStatus.SUBMITTED:
             by_series[row["series"]] = row
-    return sorted(by_series.values(), key=lambda r: r["id"])
+    return Counted(sorted(by_series.values(), key=lambda r: r["id"]), qs)
 
 
-def load_facts(rows: list[dict]) -> list[Fact]:
-    """Parts of the given activity rows, in a fixed number of queries."""
+@dataclass
+class Counted:
+    rows: list[dict]
+    # The activities the rows were chosen from: parts are read with it as a subquery,
+    # never with a list of ids (no limit on the number of SQL parameters).
+    queryset: QuerySet[Activity]
+
+
+def load_facts(counted: Counted) -> list[Fact]:
+    """Parts of the counted activities, in a fixed number of queries."""
+    rows = counted.rows
     facts = {
         r["id"]: Fact(
             id=r["id"],
@@ -187,23 +196,27 @@ def load_facts(rows: list[dict]) -> list[Fact]:
     }
     if not facts:
         return []
-    ids = list(facts)
+    ids = counted.queryset.order_by().values("id")
     for a, tg, n in Participation.objects.filter(activity_id__in=ids).values_list(
         "activity_id", "target_group_id", "count"
     ):
-        facts[a].participants[tg] = n
+        if a in facts:
+            facts[a].participants[tg] = n
     for a, source, amount in Funding.objects.filter(activity_id__in=ids).values_list(
         "activity_id", "source", "amount"
     ):
-        facts[a].funding[source] = amount
+        if a in facts:
+            facts[a].funding[source] = amount
     for a, ind, value, denominator in IndicatorValue.objects.filter(
         activity_id__in=ids
     ).values_list("activity_id", "indicator_id", "value", "denominator"):
-        facts[a].values[ind] = (value, denominator)
+        if a in facts:
+            facts[a].values[ind] = (value, denominator)
     for a, org in Credit.objects.filter(
         activity_id__in=ids, confirmed_at__isnull=False
     ).values_list("activity_id", "organization_id"):
-        facts[a].organizations.add(org)
+        if a in facts:
+            facts[a].organizations.add(org)
     _set_areas(facts.values())
     return list(facts.values())
 

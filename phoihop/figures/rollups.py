@@ -202,18 +202,27 @@ def _lock(program_id: int) -> bool:
     return ProgramRollup.objects.filter(program_id=program_id).exists()
 
 
+def _months_with_reports(program_id: int) -> list[datetime.date]:
+    return list(Activity.all_objects.filter(program_id=program_id).dates("start_date", "month"))
+
+
 @transaction.atomic
 def rebuild(program_id: int) -> int:
-    """Recompute every cell of the program from the raw rows; the number of rows written."""
+    """Recompute every cell of the program from the raw rows, a month at a time (cells
+    never span months); the number of rows written."""
     _lock(program_id)
     FigureCell.objects.filter(program_id=program_id).delete()
-    rows = _rows(program_id, fc.raw_cells(program_id))
-    FigureCell.objects.bulk_create(rows, batch_size=1000)
+    written = 0
+    for month in _months_with_reports(program_id):
+        cells = fc.raw_cells(program_id, date_from=month, date_to=_month_end(month))
+        rows = _rows(program_id, cells)
+        FigureCell.objects.bulk_create(rows, batch_size=1000)
+        written += len(rows)
     now = clock.now()
     ProgramRollup.objects.update_or_create(
         program_id=program_id, defaults={"built_at": now, "updated_at": now}
     )
-    return len(rows)
+    return written
 
 
 def _refresh(program_id: int, coarse: set[Coarse]) -> None:
@@ -320,13 +329,27 @@ def _canonical(acc: fc.Acc) -> tuple:
 
 
 def differences(program_id: int) -> list[Difference]:
-    """Stored cells against the raw computation, for one program."""
-    stored = {k: _canonical(v) for k, v in stored_cells(program_id).items()}
-    raw = {k: _canonical(v) for k, v in fc.raw_cells(program_id).items()}
+    """Stored cells against the raw computation, for one program, a month at a time."""
+    stored_months = set(
+        FigureCell.objects.filter(program_id=program_id)
+        .values_list("month", flat=True)
+        .distinct()
+        .order_by()
+    )
     found = []
-    for key in sorted(set(stored) | set(raw), key=repr):
-        if stored.get(key) != raw.get(key):
-            found.append(Difference(program_id, key, stored.get(key), raw.get(key)))
+    for month in sorted(stored_months | set(_months_with_reports(program_id))):
+        rows = FigureCell.objects.filter(program_id=program_id, month=month)
+        stored = {
+            k: _canonical(v)
+            for k, v in _cells_from_rows(rows.values_list(*_FIELDS).order_by()).items()
+        }
+        raw = {
+            k: _canonical(v)
+            for k, v in fc.raw_cells(program_id, date_from=month, date_to=_month_end(month)).items()
+        }
+        for key in sorted(set(stored) | set(raw), key=repr):
+            if stored.get(key) != raw.get(key):
+                found.append(Difference(program_id, key, stored.get(key), raw.get(key)))
     return found
 
 
