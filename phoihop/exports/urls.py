@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from phoihop.exports import views
 
 app_name = "exports"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("template/<int:program>/<int:organization>/", views.template, name="template"),
+    path("upload/<int:program>/<int:organization>/", views.upload, name="upload"),
+    path("jobs/<int:pk>/", views.job, name="job"),
+    path("jobs/<int:pk>/status/", views.job_status, name="job_status"),
+    path("jobs/<int:pk>/marked/", views.job_marked, name="job_marked"),
+]

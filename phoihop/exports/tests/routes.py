@@ -1,5 +1,19 @@
-"""Routes of the exports app for the authorization matrix."""
+"""Routes of the exports app for the authorization matrix.
 
-from phoihop.core.testing.routes import Route  # noqa: F401
+The world holds no program or import job: asked for with id 0, every signed-in role
+gets 404, as for another committee's rows (the tests in test_import.py cover real ones)."""
 
-ROUTES: dict = {}
+from phoihop.core.testing.routes import SIGNED_IN, Route, outcomes
+
+ABSENT = outcomes(404, anonymous="login")
+PAIR = lambda world: {"program": 0, "organization": world.org_a.pk}  # noqa: E731
+NONE = lambda world: {"pk": 0}  # noqa: E731
+
+ROUTES = {
+    "exports:index": Route(expect=SIGNED_IN),
+    "exports:template": Route(expect=ABSENT, kwargs=PAIR),
+    "exports:upload": Route(method="post", expect=ABSENT, kwargs=PAIR),
+    "exports:job": Route(expect=ABSENT, kwargs=NONE),
+    "exports:job_status": Route(expect=ABSENT, kwargs=NONE),
+    "exports:job_marked": Route(expect=ABSENT, kwargs=NONE),
+}

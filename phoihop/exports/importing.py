@@ -1,0 +1,599 @@
+"""Reading the workbook's rows and validating them all, in one pass.
+
+`read_rows` streams the three data sheets (openpyxl read-only: 50,000 rows fit in a
+few hundred megabytes at most). `validate` checks every row with the same rules the
+activity services apply to one report — known content, commune, target group and
+indicator; dates that exist, in order, inside the program and while the commune
+existed; whole non-negative counts and amounts; a denominator exactly for ratio
+indicators — and turns the good rows into the services' input. Each problem names
+the sheet, row, column, the value found and the form expected.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import unicodedata
+import uuid as uuidlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import IO, Any
+
+from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+
+from phoihop.activities.choices import ActivityStatus
+from phoihop.activities.models import Activity, Funding, IndicatorValue, Participation
+from phoihop.core.text import fold, normalize
+from phoihop.exports.checks import MAX_ROWS, FileRefused
+from phoihop.exports.workbook import (
+    ACTIVITIES,
+    COLUMNS,
+    DATA_SHEETS,
+    FUNDING_COLUMNS,
+    NO,
+    PARTICIPANTS,
+    VALUES,
+    YES,
+    Lookups,
+    column_index,
+    is_ratio,
+)
+
+MAX_TITLE = 300
+MAX_COUNT = 2_000_000_000
+MAX_AMOUNT = 10**15
+EDITABLE = (ActivityStatus.DRAFT, ActivityStatus.RETURNED)
+
+
+@dataclass(frozen=True)
+class CellError:
+    sheet: str
+    row: int
+    column: int
+    value: Any
+    expected: str
+
+    @property
+    def message(self) -> str:
+        column = COLUMNS[self.sheet][self.column - 1]
+        letter = _letter(self.column)
+        found = "" if self.value is None else str(self.value)
+        return _(
+            "Sheet “{sheet}”, row {row}, column {letter} ({header}): found “{found}”; {expected}"
+        ).format(
+            sheet=self.sheet,
+            row=self.row,
+            letter=letter,
+            header=column.header,
+            found=found[:80],
+            expected=self.expected,
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": _letter(self.column),
+            "value": "" if self.value is None else str(self.value)[:200],
+            "message": self.message,
+        }
+
+
+def _letter(column: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(column)
+
+
+@dataclass
+class Row:
+    sheet: str
+    number: int
+    values: list[Any]
+
+    def get(self, key: str) -> Any:
+        index = column_index(self.sheet, key) - 1
+        return self.values[index] if index < len(self.values) else None
+
+
+@dataclass
+class Sheets:
+    rows: dict[str, list[Row]] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(len(rows) for rows in self.rows.values())
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def read_rows(fileobj: IO[bytes]) -> Sheets:
+    """The non-empty rows of the data sheets, as values (formulas kept as their text)."""
+    fileobj.seek(0)
+    try:
+        wb = load_workbook(fileobj, read_only=True, data_only=False, keep_links=False)
+    except Exception as exc:  # openpyxl raises many kinds on a damaged file
+        raise FileRefused(
+            _("The workbook is damaged and cannot be read; save it again from Excel.")
+        ) from exc
+    sheets = Sheets()
+    try:
+        for name in DATA_SHEETS:
+            width = len(COLUMNS[name])
+            rows: list[Row] = []
+            ws = wb[name]
+            for number, values in enumerate(
+                ws.iter_rows(min_row=2, max_col=width, values_only=True), start=2
+            ):
+                cells = list(values) + [None] * (width - len(values))
+                if name == ACTIVITIES:
+                    # A template's blank row carries only its key.
+                    if all(_blank(v) for v in cells[1 : width - 1]):
+                        continue
+                elif all(_blank(v) for v in cells):
+                    continue
+                rows.append(Row(name, number, cells))
+                if len(rows) > MAX_ROWS:
+                    raise FileRefused(
+                        _("Sheet “{sheet}” has more than {limit} rows; split the workbook.").format(
+                            sheet=name, limit=MAX_ROWS
+                        )
+                    )
+            sheets.rows[name] = rows
+    finally:
+        wb.close()
+    return sheets
+
+
+# -- values ------------------------------------------------------------------------------
+
+_DATE_TEXT = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\s*$")
+_ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
+_GROUPED = re.compile(r"^\d{1,3}(?:[.,\s]\d{3})+$")
+
+
+class Bad(Exception):  # noqa: N818 - one cell's problem, caught by the validator
+    def __init__(self, expected: str) -> None:
+        super().__init__(expected)
+        self.expected = expected
+
+
+def _is_formula(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith("=") and len(value) > 1
+
+
+def as_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return YES if value else NO
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (datetime.datetime, datetime.date)):
+        return value.strftime("%d/%m/%Y")
+    return normalize(str(value))
+
+
+def as_date(value: Any) -> datetime.date:
+    expected = _("a date written dd/mm/yyyy, such as 27/03/2023.")
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, str):
+        match = _DATE_TEXT.match(value)
+        if match:
+            day, month, year = (int(g) for g in match.groups())
+        elif iso := _ISO_DATE.match(value):
+            year, month, day = (int(g) for g in iso.groups())
+        else:
+            raise Bad(expected)
+        try:
+            return datetime.date(year, month, day)
+        except ValueError as exc:
+            raise Bad(_("a date that exists in the calendar (dd/mm/yyyy).")) from exc
+    raise Bad(expected)
+
+
+def as_whole(value: Any, *, limit: int = MAX_COUNT) -> int:
+    expected = _("a whole number, zero or more.")
+    number: int | None = None
+    if isinstance(value, bool):
+        raise Bad(expected)
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, (float, Decimal)) and value == int(value):
+        number = int(value)
+    elif isinstance(value, str):
+        text = normalize(value)
+        if text.isdigit():
+            number = int(text)
+        elif _GROUPED.match(text):
+            number = int(re.sub(r"[.,\s]", "", text))
+        elif text.startswith("-") and text[1:].strip().isdigit():
+            number = -int(text[1:].strip())
+    if number is None:
+        raise Bad(expected)
+    if number < 0:
+        raise Bad(_("zero or more (a negative number is not allowed)."))
+    if number > limit:
+        raise Bad(
+            _("a number no larger than {limit}.").format(limit=f"{limit:,}".replace(",", "."))
+        )
+    return number
+
+
+def as_decimal(value: Any) -> Decimal:
+    expected = _("a number, zero or more, with at most two decimals (such as 12,5).")
+    if isinstance(value, bool):
+        raise Bad(expected)
+    try:
+        if isinstance(value, (int, Decimal)):
+            number = Decimal(value)
+        elif isinstance(value, float):
+            number = Decimal(repr(value))
+        elif isinstance(value, str):
+            text = normalize(value).replace(" ", "")
+            if "," in text and "." not in text:
+                text = text.replace(",", ".")
+            number = Decimal(text)
+        else:
+            raise Bad(expected)
+    except InvalidOperation as exc:
+        raise Bad(expected) from exc
+    if not number.is_finite() or number < 0:
+        raise Bad(expected)
+    if number != number.quantize(Decimal("0.01")) or abs(number) >= Decimal(10) ** 16:
+        raise Bad(expected)
+    return number.quantize(Decimal("0.01"))
+
+
+def as_flag(value: Any) -> bool:
+    if _blank(value):
+        return False
+    if isinstance(value, bool):
+        return value
+    text = fold(as_text(value))
+    if text in (fold(YES), "x", "yes", "1", "true"):
+        return True
+    if text in (fold(NO), "no", "0", "false"):
+        return False
+    raise Bad(_("“{yes}” or “{no}”.").format(yes=YES, no=NO))
+
+
+# -- validation --------------------------------------------------------------------------
+
+
+@dataclass
+class Report:
+    """One activity row, with its parts, ready for the services."""
+
+    key: uuidlib.UUID
+    key_given: bool
+    number: int
+    fields: dict[str, Any]
+    funding: dict[str, int]
+    participants: dict[int, int] = field(default_factory=dict)
+    values: dict[int, tuple[Decimal, Decimal | None]] = field(default_factory=dict)
+    participant_rows: dict[int, int] = field(default_factory=dict)  # group id -> row
+    value_rows: dict[int, int] = field(default_factory=dict)  # indicator id -> row
+    existing: Activity | None = None
+
+
+@dataclass
+class Outcome:
+    reports: list[Report]
+    errors: list[CellError]
+
+
+class _Errors:
+    def __init__(self) -> None:
+        self.items: list[CellError] = []
+
+    def add(self, row: Row, key: str, expected: str) -> None:
+        self.items.append(
+            CellError(row.sheet, row.number, column_index(row.sheet, key), row.get(key), expected)
+        )
+
+
+def _cell(errors: _Errors, row: Row, key: str, convert: Any, *, required: bool = False) -> Any:
+    value = row.get(key)
+    if _is_formula(value):
+        errors.add(row, key, _("a value, not a formula: paste the values only."))
+        return None
+    if _blank(value):
+        if required:
+            errors.add(row, key, _("a value: this cell is required."))
+        return None
+    try:
+        return convert(value)
+    except Bad as exc:
+        errors.add(row, key, exc.expected)
+        return None
+
+
+def _choice(choices: Any, what: str) -> Any:
+    def convert(value: Any) -> Any:
+        found = choices.match(as_text(value))
+        if found is None:
+            raise Bad(_("one of the {what} in the drop-down list.").format(what=what))
+        return found
+
+    return convert
+
+
+def _key(value: Any) -> uuidlib.UUID:
+    try:
+        return uuidlib.UUID(as_text(value))
+    except ValueError as exc:
+        raise Bad(_("the row key as written in the template (do not edit it).")) from exc
+
+
+def _text(limit: int, *, lines: bool = False) -> Any:
+    def convert(value: Any) -> str:
+        text = unicodedata.normalize("NFC", str(value)).strip() if lines else as_text(value)
+        if len(text) > limit:
+            raise Bad(_("at most {limit} characters.").format(limit=limit))
+        return text
+
+    return convert
+
+
+def _check_activity(row: Row, look: Lookups, errors: _Errors) -> Report | None:
+    start = len(errors.items)
+    key = _cell(errors, row, "key", _key)
+    content = _cell(errors, row, "content", _choice(look.contents, _("contents")), required=True)
+    title = _cell(errors, row, "title", _text(MAX_TITLE), required=True)
+    start_date = _cell(errors, row, "start_date", as_date, required=True)
+    end_date = _cell(errors, row, "end_date", as_date, required=True)
+    locality = _cell(errors, row, "locality", _choice(look.communes, _("communes")), required=True)
+    funding = {}
+    for column, source in FUNDING_COLUMNS.items():
+        amount = _cell(errors, row, column, lambda v: as_whole(v, limit=MAX_AMOUNT))
+        if amount:
+            funding[str(source)] = amount
+    hidden = _cell(errors, row, "not_for_publication", as_flag)
+    narrative = _cell(errors, row, "narrative", _text(20_000, lines=True))
+    program = look.program
+    period = _("a date inside the program's period ({start} – {end}).").format(
+        start=program.period_start.strftime("%d/%m/%Y"), end=program.period_end.strftime("%d/%m/%Y")
+    )
+    for name, day in (("start_date", start_date), ("end_date", end_date)):
+        if day is not None and not (program.period_start <= day <= program.period_end):
+            errors.add(row, name, period)
+    if start_date and end_date and end_date < start_date:
+        errors.add(row, "end_date", _("a date on or after the start date."))
+    if (
+        locality is not None
+        and start_date is not None
+        and (
+            (locality.valid_from and start_date < locality.valid_from)
+            or (locality.valid_to and start_date > locality.valid_to)
+        )
+    ):
+        errors.add(
+            row,
+            "locality",
+            _("a commune that existed on {date}.").format(date=start_date.strftime("%d/%m/%Y")),
+        )
+    if len(errors.items) > start:
+        return None
+    return Report(
+        key=key or uuidlib.uuid4(),
+        key_given=key is not None,
+        number=row.number,
+        fields={
+            "content": content,
+            "title": title,
+            "start_date": start_date,
+            "end_date": end_date,
+            "locality": locality,
+            "narrative": narrative or "",
+            "not_for_publication": bool(hidden),
+        },
+        funding=funding,
+    )
+
+
+def _check_participant(row: Row, look: Lookups, report: Report | None, errors: _Errors) -> None:
+    group = _cell(
+        errors, row, "target_group", _choice(look.groups, _("target groups")), required=True
+    )
+    count = _cell(errors, row, "count", as_whole, required=True)
+    if report is None or group is None or count is None:
+        return
+    allowed = look.content_groups.get(report.fields["content"].pk, set())
+    if allowed and group.pk not in allowed:
+        errors.add(row, "target_group", _("a target group of the activity's content."))
+    elif group.pk in report.participants:
+        errors.add(
+            row,
+            "target_group",
+            _("a group not already given for this activity (see row {row}).").format(
+                row=report.participant_rows[group.pk]
+            ),
+        )
+    else:
+        report.participant_rows[group.pk] = row.number
+        if count:
+            report.participants[group.pk] = count
+
+
+def _value_problem(
+    indicator: Any, report: Report, row: Row, denominator: Decimal | None
+) -> tuple[str, str] | None:
+    """(column, form expected) of what is wrong with an indicator's row, if anything."""
+    if indicator.pk in report.values:
+        return "indicator", _(
+            "an indicator not already given for this activity (see row {row})."
+        ).format(row=report.value_rows[indicator.pk])
+    ratio = is_ratio(indicator)
+    if ratio and (denominator is None or denominator <= 0):
+        return "denominator", _("a denominator greater than zero (ratio indicator).")
+    if not ratio and denominator is not None:
+        return "denominator", _("an empty cell: only ratio indicators take one.")
+    return None
+
+
+def _check_value(row: Row, look: Lookups, report: Report | None, errors: _Errors) -> None:
+    indicator = _cell(
+        errors, row, "indicator", _choice(look.indicators, _("indicators")), required=True
+    )
+    value = _cell(errors, row, "value", as_decimal, required=True)
+    denominator = _cell(errors, row, "denominator", as_decimal)
+    if report is None or indicator is None:
+        return
+    if indicator.content_id != report.fields["content"].pk:
+        errors.add(row, "indicator", _("an indicator of the activity's content."))
+        return
+    problem = _value_problem(indicator, report, row, denominator)
+    if problem:
+        errors.add(row, *problem)
+        return
+    if value is None:
+        return
+    report.value_rows[indicator.pk] = row.number
+    report.values[indicator.pk] = (value, denominator)
+
+
+def _parts_key(row: Row, errors: _Errors, by_key: dict[uuidlib.UUID, Report | None]) -> Any:
+    key = _cell(errors, row, "key", _key, required=True)
+    if key is None:
+        return None, False
+    if key not in by_key:
+        errors.add(
+            row,
+            "key",
+            _("the row key of an activity on the sheet “{sheet}”.").format(sheet=ACTIVITIES),
+        )
+        return None, False
+    return by_key[key], True
+
+
+def validate(sheets: Sheets, look: Lookups) -> Outcome:
+    """Every row checked; the reports with their parts, and every problem found."""
+    errors = _Errors()
+    by_key: dict[uuidlib.UUID, Report | None] = {}
+    key_rows: dict[uuidlib.UUID, int] = {}
+    reports: list[Report] = []
+    for row in sheets.rows.get(ACTIVITIES, []):
+        report = _check_activity(row, look, errors)
+        key = report.key if report is not None else _quiet_key(row.get("key"))
+        if key is not None and key in key_rows:
+            errors.add(
+                row,
+                "key",
+                _("a key used on one row only (it is also on row {row}).").format(
+                    row=key_rows[key]
+                ),
+            )
+            by_key[key] = None
+            continue
+        if key is not None:
+            key_rows[key] = row.number
+            by_key[key] = report
+        if report is not None:
+            reports.append(report)
+    for row in sheets.rows.get(PARTICIPANTS, []):
+        report, _known = _parts_key(row, errors, by_key)
+        _check_participant(row, look, report, errors)
+    for row in sheets.rows.get(VALUES, []):
+        report, _known = _parts_key(row, errors, by_key)
+        _check_value(row, look, report, errors)
+    _match_existing(reports, look, errors, sheets)
+    return Outcome(reports=reports, errors=errors.items)
+
+
+def _quiet_key(value: Any) -> uuidlib.UUID | None:
+    try:
+        return uuidlib.UUID(as_text(value)) if not _blank(value) else None
+    except ValueError:
+        return None
+
+
+def _chunks(items: list[Any], size: int = 500) -> Iterable[list[Any]]:
+    for index in range(0, len(items), size):
+        yield items[index : index + size]
+
+
+def stored_state(activity: Activity) -> tuple[Any, ...]:
+    """What a workbook row says about a stored report, to tell unchanged rows apart."""
+    return (
+        activity.content_id,
+        activity.title,
+        activity.start_date,
+        activity.end_date,
+        activity.locality_id,
+        activity.narrative,
+        activity.not_for_publication,
+        dict(Funding.objects.filter(activity=activity).values_list("source", "amount")),
+        dict(
+            Participation.objects.filter(activity=activity).values_list("target_group_id", "count")
+        ),
+        {
+            i: (v, d)
+            for i, v, d in IndicatorValue.objects.filter(activity=activity).values_list(
+                "indicator_id", "value", "denominator"
+            )
+        },
+    )
+
+
+def row_state(report: Report) -> tuple[Any, ...]:
+    f = report.fields
+    return (
+        f["content"].pk,
+        f["title"],
+        f["start_date"],
+        f["end_date"],
+        f["locality"].pk,
+        f["narrative"],
+        f["not_for_publication"],
+        report.funding,
+        report.participants,
+        report.values,
+    )
+
+
+def _match_existing(reports: list[Report], look: Lookups, errors: _Errors, sheets: Sheets) -> None:
+    """Keys of stored reports: the same program and organization, and still editable
+    if the row changes anything."""
+    rows = {row.number: row for row in sheets.rows.get(ACTIVITIES, [])}
+    given = [r for r in reports if r.key_given]
+    for chunk in _chunks(given):
+        found = {
+            a.uuid: a
+            for a in Activity.all_objects.filter(uuid__in=[r.key for r in chunk]).select_related(
+                "program"
+            )
+        }
+        for report in chunk:
+            activity = found.get(report.key)
+            if activity is None:
+                continue
+            row = rows[report.number]
+            if (
+                activity.program_id != look.program.pk
+                or activity.organization_id != look.organization.pk
+                or activity.deleted_at is not None
+            ):
+                errors.add(
+                    row,
+                    "key",
+                    _("a key of this program's and organization's reports (this one is not)."),
+                )
+                continue
+            report.existing = activity
+            if activity.status not in EDITABLE and row_state(report) != stored_state(activity):
+                errors.add(
+                    row,
+                    "key",
+                    _(
+                        "no change to a report that is “{status}”: start a revision in the "
+                        "application, or leave the row as it was."
+                    ).format(status=activity.get_status_display()),
+                )

@@ -1,0 +1,484 @@
+"""The Excel round trip: template → fill → upload → import (all or nothing) → export."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import unicodedata
+import uuid
+import zipfile
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from phoihop.activities import services as activity_services
+from phoihop.activities.models import Activity
+from phoihop.activities.tests import factories
+from phoihop.core.testing.world import unit
+from phoihop.exports import checks, importing, services, workbook
+from phoihop.exports.models import ImportJob, ImportStatus
+from phoihop.exports.tests.conftest import fill, keys_of
+from phoihop.geo.choices import Level, Scheme
+
+pytestmark = pytest.mark.django_db
+A, P, V = workbook.ACTIVITIES, workbook.PARTICIPANTS, workbook.VALUES
+
+
+def _template(s):
+    return services.template_for(
+        actor=s.user("focal_a"), program=s.program, organization=s.world.org_a
+    )
+
+
+def _upload(s, data: bytes, capture, name: str = "bao-cao.xlsx") -> ImportJob:
+    with capture(execute=True):
+        job = services.import_job_create(
+            actor=s.user("focal_a"),
+            program=s.program,
+            organization=s.world.org_a,
+            file=SimpleUploadedFile(name, data),
+            name=name,
+        )
+    job.refresh_from_db()
+    return job
+
+
+def _activity_row(look, title="Tuyên truyền pháp luật", **over):
+    row = {
+        "key": ...,
+        "content": look.contents.labels[0],
+        "title": title,
+        "start_date": datetime.date(2023, 4, 2),
+        "end_date": datetime.date(2023, 4, 3),
+        "locality": look.communes.labels[0],
+        "funding_state": 2_000_000,
+        "funding_own": None,
+        "funding_mobilized": 500_000,
+        "funding_other": None,
+        "not_for_publication": "Không",
+        "narrative": "Kết quả tốt",
+    }
+    row.update(over)
+    return [row[c.key] for c in workbook.ACTIVITY_COLUMNS if c.key != "status"]
+
+
+def _sheet_rows(data: bytes, sheet: str) -> list[tuple]:
+    wb = load_workbook(io.BytesIO(data), read_only=True)
+    rows = [
+        tuple(r)
+        for r in wb[sheet].iter_rows(
+            min_row=2, max_col=len(workbook.COLUMNS[sheet]), values_only=True
+        )
+        if any(v not in (None, "") for v in r[1:])
+    ]
+    wb.close()
+    return rows
+
+
+def test_template_lists_lookup_sheet_and_instructions(s, look):
+    data = _template(s)
+    wb = load_workbook(io.BytesIO(data))
+    assert wb.sheetnames == [A, P, V, workbook.INSTRUCTIONS, workbook.LOOKUP]
+    lookup = wb[workbook.LOOKUP]
+    assert lookup.sheet_state == "hidden"
+    assert lookup.protection.sheet
+    assert wb.security.lockStructure
+    assert lookup["A2"].value == look.contents.labels[0]
+    assert "Thị trấn Mai Châu" in [c.value for c in lookup["B"]]
+    formulas = {
+        str(dv.sqref)[0]: dv.formula1
+        for dv in wb[A].data_validations.dataValidation
+        if dv.type == "list"
+    }
+    assert formulas["B"].startswith("'Danh mục'!$A$2")  # contents
+    assert formulas["F"].startswith("'Danh mục'!$B$2")  # communes
+    assert any(dv.type == "list" for dv in wb[P].data_validations.dataValidation)
+    assert any(dv.type == "list" for dv in wb[V].data_validations.dataValidation)
+    guide = " ".join(str(c.value) for c in wb[workbook.INSTRUCTIONS]["A"] if c.value)
+    assert "Mã dòng" not in guide or "mã" in guide.lower()
+    assert s.program.title in guide
+    # Blank rows come with their keys, so a re-upload updates them.
+    assert len(keys_of(data, 5)) == 5
+    assert all(keys_of(data, 5))
+
+
+def test_round_trip_keeps_every_value(s, look, django_capture_on_commit_callbacks):
+    template = _template(s)
+    keys = keys_of(template, 2)
+    group_cadres = look.groups.label_of[s.cadres.pk]
+    group_people = look.groups.label_of[s.people.pk]
+    sessions = look.indicators.label_of[s.sessions.pk]
+    ratio = look.indicators.label_of[s.ratio.pk]
+    filled = fill(
+        template,
+        {
+            A: [
+                _activity_row(look, "Hoạt động thứ nhất", narrative="Dòng 1\nDòng 2"),
+                _activity_row(
+                    look,
+                    "Hoạt động thứ hai",
+                    start_date="15/06/2023",
+                    end_date="16/06/2023",
+                    funding_state=None,
+                    funding_other=123,
+                    not_for_publication="Có",
+                ),
+            ],
+            P: [
+                [keys[0], group_cadres, 12],
+                [keys[0], group_people, 300],
+                [keys[1], group_people, 7],
+            ],
+            V: [
+                [keys[0], sessions, 2, None],
+                [keys[0], ratio, "45,5", 60],
+                [keys[1], sessions, 1, None],
+            ],
+        },
+    )
+    job = _upload(s, filled, django_capture_on_commit_callbacks)
+    assert job.status == ImportStatus.DONE, (job.message, job.errors)
+    assert job.created_count == 2
+    first = Activity.objects.get(uuid=keys[0])
+    assert first.title == "Hoạt động thứ nhất"
+    assert first.narrative == "Dòng 1\nDòng 2"
+    assert {v.indicator_id: (v.value, v.denominator) for v in first.values.all()} == {
+        s.sessions.pk: (Decimal(2), None),
+        s.ratio.pk: (Decimal("45.50"), Decimal(60)),
+    }
+    second = Activity.objects.get(uuid=keys[1])
+    assert second.not_for_publication
+    assert second.start_date == datetime.date(2023, 6, 15)
+
+    exported = _template(s)
+    rows = {r[0]: r for r in _sheet_rows(exported, A)}
+    assert rows[keys[0]][1:12] == (
+        look.contents.labels[0],
+        "Hoạt động thứ nhất",
+        datetime.datetime(2023, 4, 2),  # noqa: DTZ001 - how openpyxl reads a date cell
+        datetime.datetime(2023, 4, 3),  # noqa: DTZ001
+        look.communes.labels[0],
+        2_000_000,
+        None,
+        500_000,
+        None,
+        "Không",
+        "Dòng 1\nDòng 2",
+    )
+    assert rows[keys[1]][6:11] == (None, None, 500_000, 123, "Có")
+    assert sorted(_sheet_rows(exported, P)) == sorted(
+        [(keys[0], group_cadres, 12), (keys[0], group_people, 300), (keys[1], group_people, 7)]
+    )
+    values = {(r[0], r[1]): (Decimal(str(r[2])), r[3]) for r in _sheet_rows(exported, V)}
+    assert values[(keys[0], ratio)] == (Decimal("45.5"), 60)
+    assert values[(keys[1], sessions)] == (Decimal(1), None)
+
+    # The exported workbook, uploaded again unchanged, changes nothing; an edited row
+    # updates its report instead of adding one.
+    again = _upload(s, exported, django_capture_on_commit_callbacks)
+    assert (again.status, again.created_count, again.unchanged_count) == ("done", 0, 2)
+    edited = fill(exported, {A: [[..., ..., "Tên mới"]]})
+    third = _upload(s, edited, django_capture_on_commit_callbacks)
+    assert (third.created_count, third.updated_count) == (0, 1), third.errors
+    assert Activity.objects.count() == 2
+    assert Activity.objects.filter(title="Tên mới").count() == 1
+
+
+def test_every_bad_cell_is_marked_and_nothing_changes(s, look, django_capture_on_commit_callbacks):
+    factories.report(s)  # an existing report stays as it is
+    template = _template(s)
+    keys = keys_of(template, 9)[1:]  # row 2 holds the existing report
+    rows = [
+        _activity_row(look, "Sai kiểu", funding_state="nhiều tiền"),
+        _activity_row(look, "Xã lạ", locality="Xã Không Có"),
+        _activity_row(look, "Ngày không có", start_date="31/02/2023"),
+        _activity_row(look, "Ngoài chương trình", start_date="05/01/2024", end_date="06/01/2024"),
+        _activity_row(look, "Công thức", funding_own="=1+1"),
+        _activity_row(look, "Ngược ngày", start_date="10/05/2023", end_date="01/05/2023"),
+        _activity_row(look, "Đúng"),
+    ]
+    filled = fill(template, {A: rows}, start=3)
+    # The existing report's parts fill rows 2-3 of the other sheets.
+    filled = fill(
+        filled,
+        {
+            P: [[keys[6], look.groups.label_of[s.cadres.pk], -4]],
+            V: [[keys[6], look.indicators.label_of[s.ratio.pk], 5, None]],
+        },
+        start=4,
+    )
+    before = list(Activity.objects.values_list("pk", "version"))
+    job = _upload(s, filled, django_capture_on_commit_callbacks)
+    assert job.status == ImportStatus.REFUSED
+    assert list(Activity.objects.values_list("pk", "version")) == before
+    found = {(e["sheet"], e["row"], e["column"]) for e in job.errors}
+    assert found == {
+        (A, 3, "G"),
+        (A, 4, "F"),
+        (A, 5, "D"),
+        (A, 6, "D"),
+        (A, 6, "E"),
+        (A, 7, "H"),
+        (A, 8, "E"),
+        (P, 4, "C"),
+        (V, 4, "D"),
+    }
+    by_cell = {(e["sheet"], e["row"], e["column"]): e["message"] for e in job.errors}
+    message = by_cell[(A, 5, "D")]
+    assert "Hoạt động" in message
+    assert "5" in message
+    assert "31/02/2023" in message
+    assert "lịch" in message  # "a date that exists in the calendar"
+    assert "01/01/2023" in by_cell[(A, 6, "D")]
+    assert "công thức" in by_cell[(A, 7, "H")]
+    # The marked copy: each bad cell filled and commented; the rest untouched.
+    marked = load_workbook(io.BytesIO(job.marked_file.read()))
+    bad = marked[A]["D5"]
+    assert bad.fill.fgColor.rgb.endswith("FFC7CE")
+    assert "31/02/2023" in bad.comment.text
+    assert marked[A]["C5"].comment is None
+    assert marked[P]["C4"].comment is not None
+    # The copy can be fixed and uploaded again: it keeps the lists and the keys.
+    assert marked.sheetnames[-1] == workbook.LOOKUP
+    assert marked[A]["A2"].value == str(Activity.objects.get().uuid)
+
+
+def test_nfd_text_and_old_tone_marks_are_understood(s, look, django_capture_on_commit_callbacks):
+    district = s.world.district
+    unit(Scheme.PRE_2025, Level.COMMUNE, 5210, "Xã Hòa Bình", district).__class__.objects.filter(
+        code=5210
+    ).update(province=s.world.province)
+    look = workbook.lookups(s.program, s.world.org_a)
+    assert "Xã Hòa Bình" in look.communes.labels
+    template = _template(s)
+    keys = keys_of(template, 2)
+    nfd_content = unicodedata.normalize("NFD", look.contents.labels[0])
+    assert nfd_content != look.contents.labels[0]
+    filled = fill(
+        template,
+        {
+            A: [
+                _activity_row(look, "Dạng NFD", content=nfd_content),
+                _activity_row(look, "Hoà và Hòa", locality="Xã Hoà Bình"),
+            ]
+        },
+    )
+    job = _upload(s, filled, django_capture_on_commit_callbacks)
+    assert job.status == ImportStatus.DONE, job.errors
+    assert Activity.objects.get(uuid=keys[1]).locality.name == "Xã Hòa Bình"
+    assert Activity.objects.get(uuid=keys[0]).content == s.content
+
+
+def _xlsx_with(template: bytes, edit) -> bytes:
+    wb = load_workbook(io.BytesIO(template))
+    edit(wb)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _zip_bomb() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (200 * 1024 * 1024))
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("case", "expected"),
+    [
+        ("wrong_type", "không phải là tệp excel"),
+        ("renamed", "đổi tên"),
+        ("zip_bomb", "zip"),
+        ("merged", "gộp"),
+        ("hidden_row", "ẩn"),
+        ("hidden_sheet", "ẩn"),
+        ("renamed_sheet", "Hoạt động"),
+    ],
+)
+def test_bad_files_are_refused_with_a_clear_message(
+    s, look, django_capture_on_commit_callbacks, case, expected
+):
+    template = _template(s)
+    row = _activity_row(look)
+    filled = fill(template, {A: [row]})
+    name = "bao-cao.xlsx"
+    if case == "wrong_type":
+        data, name = filled, "bao-cao.xls"
+    elif case == "renamed":
+        data = "Mã dòng,Nội dung\n1,2\n".encode()
+    elif case == "zip_bomb":
+        data = _zip_bomb()
+    elif case == "merged":
+        data = _xlsx_with(filled, lambda wb: wb[A].merge_cells("C2:D2"))
+    elif case == "hidden_row":
+        data = _xlsx_with(filled, lambda wb: setattr(wb[P].row_dimensions[3], "hidden", True))
+    elif case == "hidden_sheet":
+        data = _xlsx_with(filled, lambda wb: setattr(wb[V], "sheet_state", "hidden"))
+    else:
+        data = _xlsx_with(filled, lambda wb: setattr(wb[A], "title", "Trang 1"))
+    try:
+        job = _upload(s, data, django_capture_on_commit_callbacks, name=name)
+    except Exception as exc:  # refused at once, before a job exists
+        message = " ".join(exc.messages)
+    else:
+        assert job.status == ImportStatus.REFUSED
+        message = job.message
+    assert expected in message.lower() or expected in message
+    assert not Activity.objects.exists()
+
+
+def test_huge_file_is_refused(s, monkeypatch):
+    monkeypatch.setattr(checks, "MAX_UPLOAD_BYTES", 1000)
+    with pytest.raises(Exception, match="MB") as info:
+        services.import_job_create(
+            actor=s.user("focal_a"),
+            program=s.program,
+            organization=s.world.org_a,
+            file=SimpleUploadedFile("a.xlsx", _template(s)),
+            name="a.xlsx",
+        )
+    assert "25" not in str(info.value)
+    assert not ImportJob.objects.exists()
+
+
+def test_interrupted_import_leaves_nothing_behind(
+    s, look, monkeypatch, django_capture_on_commit_callbacks
+):
+    template = _template(s)
+    filled = fill(template, {A: [_activity_row(look, f"Hoạt động {n}") for n in range(5)]})
+    real = activity_services.activity_create
+    calls = {"n": 0}
+
+    def crash_on_third(**kwargs):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise RuntimeError("worker killed")
+        return real(**kwargs)
+
+    monkeypatch.setattr(activity_services, "activity_create", crash_on_third)
+    job = _upload(s, filled, django_capture_on_commit_callbacks)
+    assert calls["n"] == 3
+    assert job.status == ImportStatus.FAILED
+    assert not Activity.all_objects.exists()
+    assert "không có dòng nào" in job.message.lower() or "nothing" in job.message.lower()
+
+
+def _rows_for_agreement(s, look):
+    ok = _activity_row(look, "Đúng")
+    return [
+        ok,
+        _activity_row(look, "Âm", funding_state=-5),
+        _activity_row(look, "Ngoài", start_date="01/01/2022", end_date="01/01/2022"),
+        _activity_row(look, "Ngược", start_date="03/03/2023", end_date="01/03/2023"),
+        _activity_row(look, "x" * 301),
+        _activity_row(look, "Cũng đúng", start_date="31/12/2023", end_date="31/12/2023"),
+    ]
+
+
+def test_batch_and_per_row_validation_agree(s, look):
+    rows = [
+        importing.Row(A, number, [str(uuid.uuid4()), *values[1:], None])
+        for number, values in enumerate(_rows_for_agreement(s, look), start=2)
+    ]
+    batch = importing.validate(importing.Sheets({A: rows}), look)
+    bad_rows = {e.row for e in batch.errors}
+    for row in rows:
+        single = importing.validate(importing.Sheets({A: [row]}), look)
+        assert {(e.sheet, e.column, e.expected) for e in single.errors} == {
+            (e.sheet, e.column, e.expected) for e in batch.errors if e.row == row.number
+        }
+        assert bool(single.errors) == (row.number in bad_rows)
+    # And the services agree with the validator on each row's fate.
+    assert bad_rows == {3, 4, 5, 6}
+    for row in rows:
+        report = importing._check_activity(row, look, importing._Errors())
+        fields = {
+            "title": row.get("title"),
+            "start_date": importing.as_date(row.get("start_date")),
+            "end_date": importing.as_date(row.get("end_date")),
+        }
+        try:
+            amount = importing.as_whole(row.get("funding_state"), limit=importing.MAX_AMOUNT)
+        except importing.Bad:
+            amount = -5
+        try:
+            from django.db import transaction
+
+            with transaction.atomic():
+                activity_services.activity_create(
+                    actor=s.user("focal_a"),
+                    program=s.program,
+                    content=s.content,
+                    organization=s.world.org_a,
+                    locality=s.world.commune,
+                    funding={"state": amount},
+                    **fields,
+                )
+                transaction.set_rollback(True)
+            accepted = True
+        except Exception:
+            accepted = False
+        assert accepted == (report is not None), row.get("title")
+
+
+def test_pages_upload_progress_and_marked_copy(
+    s, look, client_for, django_capture_on_commit_callbacks
+):
+    client = client_for("focal_a")
+    page = client.get(reverse("exports:index"))
+    assert page.status_code == 200
+    assert (
+        reverse("exports:template", args=[s.program.pk, s.world.org_a.pk]) in page.content.decode()
+    )
+    download = client.get(reverse("exports:template", args=[s.program.pk, s.world.org_a.pk]))
+    assert download["Content-Type"].startswith("application/vnd.openxmlformats")
+    bad = fill(download.content, {A: [_activity_row(look, start_date="99/99/2023")]})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("exports:upload", args=[s.program.pk, s.world.org_a.pk]),
+            {"file": SimpleUploadedFile("x.xlsx", bad)},
+        )
+    assert response.status_code == 302
+    job = ImportJob.objects.get()
+    status = client.get(reverse("exports:job_status", args=[job.pk]))
+    assert "hx-trigger" not in status.content.decode()  # finished: no more polling
+    assert "99/99/2023" in status.content.decode()
+    marked = client.get(reverse("exports:job_marked", args=[job.pk]))
+    assert marked.status_code == 200
+    # Another focal point neither sees the job nor uploads for org A.
+    other = client_for("focal_b")
+    assert other.get(reverse("exports:job", args=[job.pk])).status_code == 404
+    refused = other.post(
+        reverse("exports:upload", args=[s.program.pk, s.world.org_a.pk]),
+        {"file": SimpleUploadedFile("x.xlsx", bad)},
+    )
+    assert refused.status_code == 403
+    wrong = client.post(
+        reverse("exports:upload", args=[s.program.pk, s.world.org_a.pk]),
+        {"file": SimpleUploadedFile("x.csv", b"a,b")},
+    )
+    assert wrong.status_code == 400
+    assert ".xlsx" in wrong.content.decode()
+
+
+def test_running_job_page_polls_with_a_progress_bar(s, client_for):
+    job = ImportJob.objects.create(
+        committee=s.world.committee,
+        program=s.program,
+        organization=s.world.org_a,
+        created_by=s.user("focal_a"),
+        original_name="a.xlsx",
+        file="imports/a.xlsx",
+        status=ImportStatus.IMPORTING,
+        total_rows=1000,
+    )
+    services._set_progress(job.pk, 400, 1000)
+    html = client_for("focal_a").get(reverse("exports:job", args=[job.pk])).content.decode()
+    assert 'hx-trigger="every 1s"' in html
+    assert '<progress id="job-progress" max="1000" value="400">' in html

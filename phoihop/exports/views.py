@@ -1,0 +1,129 @@
+"""Pages of the Excel import, and the downloads."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from phoihop.core import permissions
+from phoihop.core.models import User
+from phoihop.exports import selectors, services
+from phoihop.exports.forms import UploadForm
+from phoihop.exports.models import ImportJob
+from phoihop.orgs.models import Organization
+from phoihop.programs.models import Program
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _pair(request: HttpRequest, program: int, organization: int) -> tuple[Program, Organization]:
+    found_program = permissions.get_for_action(Program.objects.all(), request.user, pk=program)
+    found_org = permissions.get_for_action(
+        Organization.objects.all(), request.user, pk=organization
+    )
+    if found_org.committee_id != found_program.committee_id:
+        raise Http404
+    return found_program, found_org
+
+
+def _index(request: HttpRequest, **extra: Any) -> HttpResponse:
+    context = {
+        "title": _("Excel import"),
+        "targets": selectors.import_targets(request.user),
+        "jobs": selectors.recent_jobs(request.user),
+        "form": UploadForm(),
+        **extra,
+    }
+    return render(request, "exports/index.html", context, status=400 if "errors" in extra else 200)
+
+
+@login_required
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    return _index(request)
+
+
+@login_required
+@require_GET
+def template(request: HttpRequest, program: int, organization: int) -> HttpResponse:
+    found_program, found_org = _pair(request, program, organization)
+    content = services.template_for(
+        actor=cast(User, request.user), program=found_program, organization=found_org
+    )
+    name = slugify(f"bao-cao-{found_program.year}-{found_org.abbreviation or found_org.name}")
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name or "bao-cao"}.xlsx"'
+    return response
+
+
+@login_required
+@require_POST
+def upload(request: HttpRequest, program: int, organization: int) -> HttpResponse:
+    found_program, found_org = _pair(request, program, organization)
+    if not services.may_import(request.user, found_program, found_org):
+        raise PermissionDenied
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _index(request, errors=[e for errs in form.errors.values() for e in errs])
+    uploaded = form.cleaned_data["file"]
+    try:
+        job = services.import_job_create(
+            actor=cast(User, request.user),
+            program=found_program,
+            organization=found_org,
+            file=uploaded,
+            name=uploaded.name or "",
+        )
+    except ValidationError as exc:
+        return _index(request, errors=exc.messages)
+    return redirect("exports:job", pk=job.pk)
+
+
+def _job(request: HttpRequest, pk: int) -> ImportJob:
+    return permissions.get_for_action(
+        ImportJob.objects.select_related("program", "organization"), request.user, pk=pk
+    )
+
+
+def _job_context(job: ImportJob) -> dict[str, Any]:
+    done, total = services.progress(job)
+    return {
+        "job": job,
+        "done": done,
+        "total": total,
+        "title": _("Import of {name}").format(name=job.original_name),
+    }
+
+
+@login_required
+@require_GET
+def job(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "exports/job.html", _job_context(_job(request, pk)))
+
+
+@login_required
+@require_GET
+def job_status(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "exports/_job_status.html", _job_context(_job(request, pk)))
+
+
+@login_required
+@require_GET
+def job_marked(request: HttpRequest, pk: int) -> FileResponse:
+    found = _job(request, pk)
+    if not found.marked_file:
+        raise Http404
+    stem = found.original_name.rsplit(".", 1)[0]
+    return FileResponse(
+        found.marked_file.open("rb"),
+        as_attachment=True,
+        filename=f"{stem}-{_('errors')}.xlsx",
+        content_type=XLSX,
+    )
