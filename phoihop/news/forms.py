@@ -19,13 +19,13 @@ class ArticleForm(forms.Form):
         queryset=Category.objects.none(), label=_("Category"), required=False
     )
     lead = forms.CharField(
-        label=_("Lead"),
+        label=pgettext_lazy("news article", "Lead"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("The opening paragraph shown under the title."),
     )
     body = forms.CharField(
-        label=_("Body"),
+        label=pgettext_lazy("news article", "Body"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 16, "class": "rich-text", "data-rich-text": "1"}),
         help_text=_(

@@ -111,7 +111,7 @@ def index_sql(
         params.append(tsquery(groups))
         select = (
             "SELECT e.id, e.kind, e.object_id, ts_rank(e.document, q.query) AS rank "
-            "FROM search_searchentry e, to_tsquery('simple', %s) q "
+            "FROM search_searchentry e, to_tsquery('simple', %s) AS q(query) "
         )
         order = "rank DESC, e.id DESC"
     else:

@@ -36,12 +36,12 @@ def test_editor_publishes_with_a_photo_and_anyone_finds_it(page, sign_in, world,
     photo = tmp_path / "anh.jpg"
     photo.write_bytes(support.jpeg((2000, 1500)))
     page.locator("#id_image").set_input_files(str(photo))
-    page.get_by_label("Mô tả thay thế").last.fill("Đoàn viên hiến máu")
-    page.get_by_label("Chú thích ảnh").last.fill("Ngày hội hiến máu")
-    page.get_by_role("button", name="Thêm ảnh").click()
-    page.get_by_role("button", name="Gửi duyệt").click()
-    page.get_by_role("button", name="Đăng bài").click()
-    assert "Đã đăng bài." in page.content()
+    page.locator("#id_alt_text").fill("Đoàn viên hiến máu")
+    page.locator("#id_caption").fill("Ngày hội hiến máu")
+    page.locator("form:has(#id_image) button").click()
+    page.locator("form:has(input[value=submit]) button").click()
+    page.locator("form:has(input[value=publish]) button").click()
+    assert "Đã đăng bài." in page.locator("[role=status]").inner_text()
     fits(page)
 
     anonymous = page.context.browser.new_context(
