@@ -8,4 +8,15 @@ class ReviewsConfig(AppConfig):
     verbose_name = _("Reviews")
 
     def ready(self) -> None:
+        from phoihop.core.menu import MenuItem, register
         from phoihop.reviews import policies  # noqa: F401  registers the policies
+
+        register(
+            MenuItem(
+                key="reviews",
+                label=_("Reviews"),
+                url_name="reviews:list",
+                order=60,
+                roles=frozenset({"secretariat", "leader"}),
+            )
+        )
