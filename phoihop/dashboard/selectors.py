@@ -73,12 +73,10 @@ def roles_in(user: Any, committee: Committee | None) -> frozenset[str]:
     return frozenset(held)
 
 
-def focal_organizations(user: Any, committee: Committee) -> list[Organization]:
+def focal_organizations(user: Any, committee: Committee) -> QuerySet[Organization]:
     """The organizations the user reports for in the committee."""
     ids = get_scope(user).orgs_for(committee.pk, FOCAL)
-    if not ids:
-        return []
-    return list(
+    return (
         Organization.objects.restrict(user, permissions.VIEW)
         .filter(pk__in=ids)
         .select_related("parent")
@@ -110,7 +108,7 @@ class FocalHome:
 
 
 def focal_home(user: Any, committee: Committee, program: Program | None) -> FocalHome:
-    organizations = focal_organizations(user, committee)
+    organizations = list(focal_organizations(user, committee))
     home = FocalHome(organizations=organizations)
     if program is not None:
         for organization in organizations:

@@ -9,5 +9,6 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/<slug:table>.<str:fmt>", views.export, name="export"),
     path("completeness/", views.completeness, name="completeness"),
+    path("nil-report/", views.nil_report, name="nil_report"),
     path("organizations/<int:pk>/summary/", views.organization, name="organization"),
 ]

@@ -4,21 +4,23 @@ numbers through `phoihop.figures` (via `dashboard.panels`)."""
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from phoihop.core import permissions
+from phoihop.core import clock, permissions
+from phoihop.core.models import Notification
 from phoihop.core.permissions import ADMIN, EDITOR, FOCAL, LEADER, SECRETARIAT
 from phoihop.dashboard import panels, selectors, tabular
 from phoihop.orgs.models import Organization
+from phoihop.programs import selectors as program_selectors
 
 
 def _reverse_or_empty(name: str) -> str:
@@ -29,11 +31,6 @@ def _reverse_or_empty(name: str) -> str:
 
 
 def _unread_notifications(user: Any) -> int:
-    # Looked up by name until core's notifications land on main.
-    notification = getattr(importlib.import_module("phoihop.core.models"), "Notification", None)
-    if notification is None:
-        return 0
-    Notification: Any = notification  # noqa: N806 - the model class
     return int(
         Notification.objects.restrict(user, permissions.VIEW)
         .filter(recipient_id=user.pk, read_at__isnull=True)
@@ -78,8 +75,10 @@ def home(request: HttpRequest) -> HttpResponse:
         title=_("Home"),
         unread_notifications=_unread_notifications(user),
         notifications_url=_reverse_or_empty("core:notifications"),
-        approvals_url=_reverse_or_empty("activities:approvals"),
+        approvals_url=_reverse_or_empty("activities:queue"),
+        new_report_url=_reverse_or_empty("activities:create"),
         editor_only=roles == frozenset({EDITOR}),
+        today=clock.today(),
     )
     if committee is None:
         return render(request, "dashboard/home.html", context)
@@ -213,3 +212,49 @@ def completeness(request: HttpRequest) -> HttpResponse:
             table = context["matrix"].table
             return tabular.csv_response(table) if fmt == "csv" else tabular.xlsx_response(table)
     return render(request, "dashboard/completeness.html", context)
+
+
+@login_required
+@require_POST
+def nil_report(request: HttpRequest) -> HttpResponse:
+    """A focal point reports nothing for one of its organization's periods, from the
+    deadlines on the home page (the service checks the right to report)."""
+    from phoihop.activities.services import nil_report_create
+    from phoihop.figures.selectors import reporting_periods
+
+    program = get_object_or_404(
+        program_selectors.programs_for(request.user), pk=_int(request.POST.get("program"))
+    )
+    organization = get_object_or_404(
+        selectors.focal_organizations(request.user, program.committee),
+        pk=_int(request.POST.get("organization")),
+    )
+    start = request.POST.get("period", "")
+    period = next((p for p in reporting_periods(program) if p.key == start), None)
+    if period is None:
+        raise Http404
+    try:
+        nil_report_create(
+            actor=request.user,  # type: ignore[arg-type]
+            program=program,
+            organization=organization,
+            period_start=period.start,
+            period_end=period.end,
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("Nil report recorded for {organization}, {start}–{end}.").format(
+                organization=organization.name,
+                start=period.start.strftime("%d/%m/%Y"),
+                end=period.end.strftime("%d/%m/%Y"),
+            ),
+        )
+    return redirect(f"{reverse('dashboard:home')}?program={program.pk}")
+
+
+def _int(value: Any) -> int:
+    return int(value) if str(value or "").isdigit() else 0

@@ -232,3 +232,36 @@ def test_pages_read_a_fixed_number_of_queries(s, client_for, django_assert_max_n
         )
     with django_assert_max_num_queries(len(first.captured_queries)):
         _html(client.get(reverse(name)))
+
+
+def test_a_focal_point_reports_nothing_for_a_period_from_the_home_page(s, client_for, world):
+    client = client_for("focal_b")
+    html = _html(client.get(reverse("dashboard:home")))
+    assert "Không có hoạt động" in html
+    data = {"program": s.program.pk, "organization": world.org_b.pk, "period": "2023-04-01"}
+    with _at(2023, 7, 5):
+        response = client.post(reverse("dashboard:nil_report"), data)
+    assert response.status_code == 302
+    result = figures.completeness(s.program, as_of=datetime.date(2023, 7, 20))
+    org_b = next(o for o in result.organizations if o.organization_id == world.org_b.pk)
+    q2 = org_b.slots[1]
+    assert (q2.nil_report, q2.status) == (True, "on_time")
+    # Not for another organization, nor for a period the program does not have.
+    assert (
+        client.post(
+            reverse("dashboard:nil_report"), {**data, "organization": world.org_a.pk}
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(reverse("dashboard:nil_report"), {**data, "period": "2023-04-02"}).status_code
+        == 404
+    )
+    # A period with a submitted report cannot be nil: the service says why.
+    factories.submitted(s, actor=s.user("focal_a"))
+    response = client_for("focal_a").post(
+        reverse("dashboard:nil_report"),
+        {**data, "organization": world.org_a.pk, "period": "2023-01-01"},
+        follow=True,
+    )
+    assert "đã báo cáo" in response.content.decode()
