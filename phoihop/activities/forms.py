@@ -84,10 +84,12 @@ class ActivityForm(forms.Form):
         self.organization = self._chosen(
             "organization", org_list[0] if len(org_list) == 1 else None, Organization
         )
+        # One organization: its contents; several: any of theirs (the service refuses a
+        # content the chosen organization takes no part in, saying so).
         self.fields["content"].queryset = (
             selectors.reportable_contents(user, self.organization)
-            if self.organization is not None
-            else ProgramContent.objects.none()
+            if self.organization is not None and len(org_list) <= 1
+            else selectors.reportable_contents(user, org_list)
         )
         # A locked field's choices: the unit already chosen only; searching adds others.
         self.content = self._chosen("content", None, ProgramContent)

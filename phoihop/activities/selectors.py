@@ -168,22 +168,30 @@ def reporting_organizations(user: Any) -> QuerySet[Organization]:
     return Organization.objects.filter(pk__in=ids).select_related("committee").order_by("name")
 
 
-def reportable_contents(user: Any, organization: Organization) -> QuerySet[ProgramContent]:
-    """Contents the organization (or one above it) leads or co-operates on, in programs
-    where reports may be drafted (being signed or in force), newest program first."""
-    lineage: list[int] = []
-    org: Organization | None = organization
-    while org is not None and org.pk not in lineage:
-        lineage.append(org.pk)
-        org = org.parent
+def reportable_contents(
+    user: Any, organizations: Organization | list[Organization]
+) -> QuerySet[ProgramContent]:
+    """Contents an organization (or one above it) leads or co-operates on, in programs
+    where reports may be drafted (being signed or in force), newest program first.
+    Several organizations: the contents of any of them (the service checks the pair)."""
+    orgs = [organizations] if isinstance(organizations, Organization) else list(organizations)
+    condition = Q(pk__in=[])
+    for organization in orgs:
+        lineage: list[int] = []
+        org: Organization | None = organization
+        while org is not None and org.pk not in lineage:
+            lineage.append(org.pk)
+            org = org.parent
+        condition |= Q(program__committee_id=organization.committee_id) & (
+            Q(lead_id__in=lineage) | Q(co_organizations__in=lineage)
+        )
     return (
         ProgramContent.objects.restrict(user, permissions.VIEW)
         .filter(
-            program__committee_id=organization.committee_id,
+            condition,
             program__status__in=[ProgramStatus.SIGNING, ProgramStatus.IN_FORCE],
             program__deleted_at__isnull=True,
         )
-        .filter(Q(lead_id__in=lineage) | Q(co_organizations__in=lineage))
         .distinct()
         .select_related("program", "lead")
         .order_by("-program__year", "order", "id")

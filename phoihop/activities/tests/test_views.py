@@ -438,3 +438,44 @@ def test_menu_entries_by_role(s, client_for):
     secretariat = client_for("secretariat").get(reverse("core:notifications")).content.decode()
     assert 'data-menu="activities_queue"' in secretariat
     assert 'data-menu="activities_new"' not in secretariat
+
+
+def test_detail_queries_do_not_grow_with_comments_and_credits(
+    s, client_for, django_assert_max_num_queries
+):
+    activity = factories.submitted(s, co_organizations=[s.world.org_b])
+    client = client_for("secretariat")
+    client.get(reverse("activities:detail", args=[activity.pk]))
+    with django_assert_max_num_queries(30):
+        client.get(reverse("activities:detail", args=[activity.pk]))
+    for n in range(10):
+        services.comment_add(actor=s.user("secretariat"), activity=activity, text=f"Ý kiến {n}")
+    with django_assert_max_num_queries(30):
+        response = client.get(reverse("activities:detail", args=[activity.pk]))
+    assert "Ý kiến 9" in response.content.decode()
+
+
+def test_focal_point_of_two_organizations_chooses_which_reports(s, client_for, make_user):
+    from phoihop.orgs.choices import Role
+
+    user = make_user("focal_ab", (Role.FOCAL, s.world.org_a), (Role.FOCAL, s.world.org_b))
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    html = client.get(reverse("activities:create")).content.decode()
+    assert s.world.org_a.name in html
+    assert s.world.org_b.name in html
+    assert s.other_content.title in html  # led by org B
+    # Org A takes no part in org B's other content: refused with a message.
+    data = form_data(
+        s, content=s.other_content.pk, **{f"p_{s.cadres.pk}": "", f"p_{s.people.pk}": ""}
+    )
+    data = {k: v for k, v in data.items() if not k.startswith(("v_", "d_"))}
+    data["co"] = []
+    response = client.post(reverse("activities:create"), data)
+    assert "không chủ trì cũng không phối hợp" in response.content.decode()
+    data["organization"] = s.world.org_b.pk
+    response = client.post(reverse("activities:create"), data)
+    assert response.status_code == 302
+    assert Activity.objects.get(uuid=data["uuid"]).organization == s.world.org_b
