@@ -230,3 +230,214 @@ def pages(scale: str) -> dict[str, Any]:
     )
     result["table"] = table
     return result
+
+
+SEARCH_DOCUMENTS = int(os.environ.get("PHOIHOP_BENCH_SEARCH_DOCS", "1000000"))
+SEARCH_QUERIES = (
+    "tuyen truyen",
+    "hien mau tinh nguyen",
+    "nha dai doan ket",
+    "mai chau",
+    "uy ban mat tran",
+    "dang",
+    "phhd",
+    "cuu chien binh tang qua",
+    "khong co tu nay",
+    "huan luyen dan quan",
+)
+_WORDS = (
+    "tuyên",
+    "truyền",
+    "giáo",
+    "dục",
+    "pháp",
+    "luật",
+    "quốc",
+    "phòng",
+    "an",
+    "ninh",
+    "hội",
+    "nông",
+    "dân",
+    "phụ",
+    "nữ",
+    "cựu",
+    "chiến",
+    "binh",
+    "đoàn",
+    "thanh",
+    "niên",
+    "chữ",
+    "thập",
+    "đỏ",
+    "hiến",
+    "máu",
+    "tình",
+    "nguyện",
+    "nhà",
+    "đại",
+    "đoàn",
+    "kết",
+    "nhà",
+    "đồng",
+    "đội",
+    "tặng",
+    "quà",
+    "gia",
+    "đình",
+    "chính",
+    "sách",
+    "giảm",
+    "nghèo",
+    "nông",
+    "thôn",
+    "mới",
+    "dân",
+    "quân",
+    "tự",
+    "vệ",
+    "huấn",
+    "luyện",
+    "tuyển",
+    "quân",
+    "giao",
+    "nhận",
+    "quân",
+    "xây",
+    "dựng",
+    "đường",
+    "giao",
+    "thông",
+    "ngày",
+    "công",
+    "vận",
+    "động",
+    "quyên",
+    "góp",
+    "cứu",
+    "trợ",
+    "thiên",
+    "tai",
+    "phòng",
+    "chống",
+    "dịch",
+    "bệnh",
+    "khám",
+    "chữa",
+    "bệnh",
+    "cấp",
+    "thuốc",
+    "miễn",
+    "phí",
+    "mô",
+    "hình",
+    "dân",
+    "vận",
+    "khéo",
+    "sơ",
+    "kết",
+    "tổng",
+    "kết",
+    "phối",
+    "hợp",
+    "hoạt",
+    "động",
+    "ban",
+    "chỉ",
+    "đạo",
+    "ủy",
+    "ban",
+    "mặt",
+    "trận",
+    "tổ",
+    "quốc",
+    "đảng",
+    "bộ",
+    "chi",
+    "bộ",
+)
+
+
+def _load_search_documents(count: int) -> float:
+    """`count` synthetic entries in the search index, bulk-loaded with COPY."""
+    import datetime as dt
+    import random
+    import time
+
+    from phoihop.core.text import fold
+    from phoihop.geo.models import AdminUnit
+    from phoihop.orgs.models import Committee
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT COUNT(*) FROM search_searchentry WHERE kind = 'bench'")
+        have = cur.fetchone()[0]
+    if have >= count:
+        return 0.0
+    places = list(AdminUnit.objects.values_list("name", flat=True)[:3000])
+    committees = list(Committee.objects.values_list("pk", flat=True))
+    rng = random.Random(7)
+    now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    started = time.monotonic()
+    with connection.cursor() as cur:
+        cur.execute("DELETE FROM search_searchentry WHERE kind = 'bench'")
+    raw = connection.connection
+    sql = (
+        "COPY search_searchentry (kind, object_id, committee_id, public_from, title, body, "
+        "folded_title, folded_body, updated_at) FROM STDIN"
+    )
+    with raw.cursor() as cur, cur.copy(sql) as cp:
+        for i in range(count):
+            title = " ".join(rng.choices(_WORDS, k=6)) + " " + rng.choice(places)
+            body = " ".join(rng.choices(_WORDS, k=50)) + " " + rng.choice(places)
+            public = rng.random() < 0.3
+            cp.write_row(
+                (
+                    "bench",
+                    i,
+                    None if public else rng.choice(committees),
+                    now if public else None,
+                    title,
+                    body,
+                    fold(title),
+                    fold(body),
+                    now,
+                )
+            )
+    raw.commit()
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE search_searchentry")
+    return round(time.monotonic() - started, 1)
+
+
+@measure("search")
+def search(scale: str) -> dict[str, Any]:
+    from django.db import transaction
+
+    from bench.load import bench_user
+    from phoihop.search import selectors as search_selectors
+
+    with transaction.atomic():
+        load_seconds = _load_search_documents(SEARCH_DOCUMENTS)
+    user = bench_user()
+    per_query = {}
+    all_times: list[float] = []
+    for query in SEARCH_QUERIES:
+        stats = timed(lambda q=query: search_selectors.search(user, q), repeat=10)
+        per_query[query] = stats
+        all_times.append(stats["p95_ms"])
+    p95 = sorted(all_times)[int(len(all_times) * 0.95) - 1 if len(all_times) > 1 else 0]
+    worst = max(all_times)
+    return {
+        "documents": SEARCH_DOCUMENTS,
+        "load_seconds": load_seconds,
+        "queries": per_query,
+        "table": [
+            [
+                f"search: p95 over {SEARCH_DOCUMENTS:,} documents ({len(SEARCH_QUERIES)} queries)",
+                f"{p95} ms (worst query {worst} ms)",
+                "",
+                "goal < 30 ms",
+                "meets" if p95 < 30 else "**misses**",
+            ]
+        ],
+    }
