@@ -35,7 +35,12 @@ def export_response(request: HttpRequest, table: tables.Table, name: str) -> Htt
     tables.RequestConfig(request, paginate=False).configure(table)
     stamp = timezone.localdate().strftime("%Y%m%d")
     exporter = TableExport(fmt, table, exclude_columns=("actions",))
-    return exporter.response(f"{name}-{stamp}.{fmt}")
+    response = exporter.response(f"{name}-{stamp}.{fmt}")
+    if fmt == "csv":
+        # Excel reads a CSV as UTF-8 (Vietnamese intact) only when it starts with a BOM.
+        response.content = "\ufeff".encode() + response.content
+        response["Content-Type"] = "text/csv; charset=utf-8"
+    return response
 
 
 def date_text(value: Any) -> str:

@@ -118,7 +118,7 @@ def people_import(request: HttpRequest) -> HttpResponse:
             # The passwords are shown once and never stored: the download button posts
             # them back, signed, to be written into the sheet.
             payload = signing.dumps(rows, salt=SHEET_SALT, compress=True)
-            return render(
+            response = render(
                 request,
                 "orgs/people_import_done.html",
                 {
@@ -128,6 +128,8 @@ def people_import(request: HttpRequest) -> HttpResponse:
                     "payload": payload,
                 },
             )
+            response["Cache-Control"] = "no-store"  # the passwords are shown this once
+            return response
     return render(
         request,
         "orgs/people_import.html",

@@ -72,6 +72,7 @@ def test_sheet_creates_accounts_with_one_time_passwords(world, client_for):
     assert User.objects.filter(username="binhtt").exists()
     assert User.objects.get(username="anl").person.organization == world.org_b
     # The password on the page signs in, and nowhere is it stored in clear.
+    assert response["Cache-Control"] == "no-store"
     password = rows[0][5]
     assert authenticate(username="annv", password=password) == an
     assert password not in an.password
@@ -168,7 +169,7 @@ def test_first_sign_in_forces_a_new_password(world):
     assert response.status_code == 302
     user.refresh_from_db()
     assert not user.must_change_password
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("programs:list")).status_code == 200
     # The one-time password no longer works; the new one does.
     assert authenticate(username=user.username, password=password) is None
     assert authenticate(username=user.username, password=new) == user
@@ -223,7 +224,8 @@ def test_people_list_filters_sorts_paginates_and_exports(
     first = client.get(url, {"sort": "full_name", "q": "nguoi thu"})
     assert first.context["table"].page.object_list[0].record.full_name == "Người Thứ 00"
     exported = client.get(url, {"export": "csv", "q": "nguoi thu"})
-    lines = exported.content.decode("utf-8").strip().splitlines()
+    assert exported.content.startswith("\ufeff".encode())
+    lines = exported.content.decode("utf-8-sig").strip().splitlines()
     assert len(lines) == 31  # heading + every match, not one page
     xlsx_export = client.get(url, {"export": "xlsx"})
     book = load_workbook(io.BytesIO(xlsx_export.content))

@@ -139,7 +139,7 @@ def test_list_filters_sorts_and_exports(world, client_for, practice, django_asse
         )
     client = client_for("focal_b")
     client.get(reverse("practices:list"))
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(15):  # a fixed number, however many rows
         response = client.get(reverse("practices:list"))
     table = response.context["table"]
     assert table.paginator.count == 31
