@@ -29,12 +29,16 @@ _WORKING = (ProgramStatus.IN_FORCE, ProgramStatus.IN_REVIEW, ProgramStatus.SIGNI
 
 
 def committees_of(user: Any) -> list[Committee]:
-    """Committees the user works in (the system administrator: every committee)."""
+    """Committees the user works in, then (for leaders and the secretariat) the earlier
+    committees theirs took over from, read-only; the system administrator: every one."""
     scope = get_scope(user)
-    qs = committees_for(user).order_by("name")
+    qs = committees_for(user)
     if not scope.is_admin:
-        qs = qs.filter(pk__in=scope.member_committees)
-    return list(qs)
+        shown = set(scope.member_committees)
+        if scope.committees_with(LEADER, SECRETARIAT):
+            shown |= scope.read_only
+        qs = qs.filter(pk__in=shown)
+    return sorted(qs, key=lambda c: (c.pk in scope.read_only, c.name))
 
 
 def choose_committee(user: Any, committee_id: Any = None) -> Committee | None:
@@ -68,6 +72,9 @@ def roles_in(user: Any, committee: Committee | None) -> frozenset[str]:
     if committee is None:
         return frozenset({ADMIN}) if scope.is_admin else frozenset()
     held = set(scope.roles.get(committee.pk, frozenset()))
+    if committee.pk in scope.read_only:
+        # A predecessor's figures are read as a leader reads them, nothing more.
+        held |= {LEADER} if scope.committees_with(LEADER, SECRETARIAT) else set()
     if scope.is_admin:
         held.add(ADMIN)
     return frozenset(held)

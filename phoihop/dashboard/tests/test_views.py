@@ -265,3 +265,21 @@ def test_a_focal_point_reports_nothing_for_a_period_from_the_home_page(s, client
         follow=True,
     )
     assert "đã báo cáo" in response.content.decode()
+
+
+def test_a_successor_committees_secretariat_reads_the_predecessors_figures(s, client_for, world):
+    from phoihop.orgs.models import Committee
+
+    factories.approved(s)
+    Committee.objects.filter(pk=world.committee.pk).update(successor=world.other_committee)
+    client = client_for("other_secretariat")
+    # Their own committee comes first; the predecessor can be chosen, read-only.
+    home = _html(client.get(reverse("dashboard:home")))
+    assert world.other_committee.name in home
+    url = reverse("dashboard:dashboard") + f"?committee={world.committee.pk}"
+    html = _html(client.get(url))
+    assert s.program.title in html
+    assert '<span class="value">250</span>' in html
+    # Nothing to approve there.
+    html = _html(client.get(reverse("dashboard:home") + f"?committee={world.committee.pk}"))
+    assert "Chờ duyệt" not in html
