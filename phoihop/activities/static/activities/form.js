@@ -189,6 +189,37 @@
     });
   }
 
+  // Saving the form while an autosave is on its way would meet the version the
+  // autosave just made and be refused as a conflict: wait for it, and send no
+  // autosave once the form is being sent.
+  function guardSubmit(form) {
+    var autosaver = document.getElementById("autosaver");
+    if (!autosaver) return;
+    var inflight = false, pending = null, submitting = false;
+    autosaver.addEventListener("htmx:beforeRequest", function (event) {
+      if (submitting) { event.preventDefault(); return; }
+      inflight = true;
+    });
+    autosaver.addEventListener("htmx:afterRequest", function () {
+      inflight = false;
+      if (!pending) return;
+      var button = pending;
+      pending = null;
+      setTimeout(function () {  // after the new version is swapped into the form
+        submitting = true;
+        form.requestSubmit(button);
+      }, 50);
+    });
+    form.addEventListener("submit", function (event) {
+      if (inflight) {
+        event.preventDefault();
+        pending = event.submitter || form.querySelector("button[type=submit]");
+        return;
+      }
+      submitting = true;
+    });
+  }
+
   function init() {
     clearSaved();
     var form = document.getElementById("activity-form");
@@ -201,6 +232,7 @@
       };
       form.addEventListener("input", later);
       form.addEventListener("change", later);
+      guardSubmit(form);
       // Typing a commune search must not leave two choices checked from the results.
       document.body.addEventListener("htmx:afterSettle", function () {
         save(form);
