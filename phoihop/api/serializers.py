@@ -17,6 +17,7 @@ from phoihop.activities.models import (
     Participation,
 )
 from phoihop.core import permissions
+from phoihop.figures import types as ft
 from phoihop.geo.models import AdminUnit
 from phoihop.orgs.models import Committee, Organization, Person
 from phoihop.practices.models import Evaluation, Practice, Replication
@@ -425,3 +426,32 @@ class ErrorSerializer(serializers.Serializer):
 
 
 PARTS = frozenset({"participants", "values", "funding", "co_organizations"})
+
+
+class FiguresQuery(serializers.Serializer):
+    """Query of a program's figures (see docs/figures.md for what each number means)."""
+
+    by = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=200,
+        help_text="Comma-separated dimensions: " + ", ".join(ft.DIMENSIONS),
+    )
+    date_from = serializers.DateField(required=False, allow_null=True, default=None)
+    date_to = serializers.DateField(required=False, allow_null=True, default=None)
+    include_submitted = serializers.BooleanField(required=False, default=False)
+    current_units = serializers.BooleanField(required=False, default=False)
+
+    def validate_by(self, value: str) -> tuple[str, ...]:
+        names = tuple(part.strip() for part in value.split(",") if part.strip())
+        unknown = [name for name in names if name not in ft.DIMENSIONS]
+        if unknown:
+            raise serializers.ValidationError(
+                _("Unknown dimension(s): {names}. Use: {known}.").format(
+                    names=", ".join(unknown), known=", ".join(ft.DIMENSIONS)
+                )
+            )
+        if len(set(names)) != len(names):
+            raise serializers.ValidationError(_("A dimension is given twice."))
+        return names

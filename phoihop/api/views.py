@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -20,6 +21,7 @@ from phoihop.activities import services as activity_services
 from phoihop.activities.models import Activity, Credit, NilReport
 from phoihop.api import filters, serializers
 from phoihop.core import permissions
+from phoihop.figures import selectors as figures
 from phoihop.geo.models import AdminUnit
 from phoihop.orgs.models import Committee, Organization
 from phoihop.practices import services as practice_services
@@ -93,7 +95,59 @@ OrganizationViewSet = _read(
 )
 AdminUnitViewSet = _read(AdminUnit, serializers.AdminUnitSerializer, filters.AdminUnitFilter)
 TargetGroupViewSet = _read(TargetGroup, serializers.TargetGroupSerializer, None)
-ProgramViewSet = _read(Program, serializers.ProgramSerializer, filters.ProgramFilter)
+
+
+class ProgramViewSet(ScopedReadViewSet):
+    queryset = Program.objects.all()
+    serializer_class = serializers.ProgramSerializer
+    filterset_class = filters.ProgramFilter
+
+    def _query(self) -> dict[str, Any]:
+        query = serializers.FiguresQuery(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        return dict(query.validated_data)
+
+    @extend_schema(
+        parameters=[serializers.FiguresQuery],
+        responses={200: OpenApiTypes.OBJECT, **ERRORS},
+        summary="The program's figures: the total and one row per combination of `by`",
+    )
+    @action(detail=True, methods=["get"], filterset_class=None, pagination_class=None)
+    def figures(self, request: Request, pk: str) -> Response:
+        return Response(figures.program_figures(self.get_object(), **self._query()).as_dict())
+
+    @extend_schema(
+        parameters=[serializers.FiguresQuery],
+        responses={200: OpenApiTypes.OBJECT, **ERRORS},
+        summary="Every indicator: target, result, achievement, last year's result",
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="indicator-summary",
+        url_name="indicator-summary",
+        filterset_class=None,
+        pagination_class=None,
+    )
+    def indicator_summary(self, request: Request, pk: str) -> Response:
+        query = self._query()
+        lines = figures.indicator_summary(
+            self.get_object(),
+            date_from=query["date_from"],
+            date_to=query["date_to"],
+            include_submitted=query["include_submitted"],
+        )
+        return Response([line.as_dict() for line in lines])
+
+    @extend_schema(
+        responses={200: OpenApiTypes.OBJECT, **ERRORS},
+        summary="Reports expected, received and on time per organization and period",
+    )
+    @action(detail=True, methods=["get"], filterset_class=None, pagination_class=None)
+    def completeness(self, request: Request, pk: str) -> Response:
+        return Response(figures.completeness(self.get_object()).as_dict())
+
+
 ContentViewSet = _read(
     ProgramContent,
     serializers.ContentSerializer,
@@ -320,6 +374,24 @@ class ReviewViewSet(ScopedReadViewSet):
     queryset = ReviewPeriod.objects.all()
     serializer_class = serializers.ReviewSerializer
     filterset_class = filters.ReviewFilter
+
+    @extend_schema(
+        parameters=[serializers.FiguresQuery],
+        responses={200: OpenApiTypes.OBJECT, **ERRORS},
+        summary="The figures of the review's period (dates default to the review's)",
+    )
+    @action(detail=True, methods=["get"], filterset_class=None, pagination_class=None)
+    def figures(self, request: Request, pk: str) -> Response:
+        review = self.get_object()
+        query = serializers.FiguresQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = dict(query.validated_data)
+        data["date_from"] = data["date_from"] or review.period_start
+        data["date_to"] = data["date_to"] or review.period_end
+        program = permissions.get_for_action(
+            Program.objects.all(), request.user, pk=review.program_id
+        )
+        return Response(figures.program_figures(program, **data).as_dict())
 
     @extend_schema(
         request=None,

@@ -61,6 +61,14 @@ for _name in (
     ROUTES[f"api:{_name}-detail"] = Route(expect=ABSENT, kwargs=NONE)
 
 for _name in (
+    "program-figures",
+    "program-indicator-summary",
+    "program-completeness",
+    "review-figures",
+):
+    ROUTES[f"api:{_name}"] = Route(expect=ABSENT, kwargs=NONE)
+
+for _name in (
     "party-sign",
     "activity-submit",
     "activity-approve",

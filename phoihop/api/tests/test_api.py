@@ -233,3 +233,24 @@ def test_docs_are_served_locally_under_the_csp(client):
     schema = client.get(reverse("api:schema"), HTTP_ACCEPT="application/json")
     assert schema.status_code == 200
     assert "/api/activities/{id}/submit/" in schema.json()["paths"]
+
+
+def test_figures_come_from_the_figures_module(api, s):
+    factories.approved(s)
+    factories.report(s, title="Bản nháp không tính")
+    client = api("leader")
+    url = reverse("api:program-figures", kwargs={"pk": s.program.pk})
+    total = client.get(url).json()
+    assert total["total"]["activities"] == 1
+    assert total["total"]["participants"] == 250
+    by_content = client.get(url, {"by": "content,month"}).json()
+    assert [row["key"][0] for row in by_content["rows"]] == [s.content.pk]
+    bad = client.get(url, {"by": "content,colour"})
+    assert bad.status_code == 400
+    assert list(bad.json()["extra"]) == ["by"]
+    assert "colour" in bad.json()["extra"]["by"][0]
+    summary = client.get(reverse("api:program-indicator-summary", kwargs={"pk": s.program.pk}))
+    assert {line["indicator"]["indicator_id"] for line in summary.json()} >= {s.sessions.pk}
+    assert api("other_secretariat").get(url).status_code == 404
+    completeness = client.get(reverse("api:program-completeness", kwargs={"pk": s.program.pk}))
+    assert completeness.status_code == 200
