@@ -13,15 +13,17 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Q, QuerySet, Sum
 
 from phoihop.activities import events
 from phoihop.activities.models import Activity
 from phoihop.core import clock
 from phoihop.figures import cells as fc
 from phoihop.figures.models import FigureCell, Measure, ProgramRollup
+from phoihop.programs.choices import Aggregation
 from phoihop.programs.models import Program
 
 Coarse = tuple[int, int, int, datetime.date]  # program, content, locality, month
@@ -74,6 +76,7 @@ def _rows(program_id: int, cells: dict[fc.CellKey, fc.Acc]) -> list[FigureCell]:
     return rows
 
 
+_LATEST = ("latest_end", "latest_start", "latest_activity", "latest_value")
 _FIELDS = (
     "content_id",
     "locality_id",
@@ -146,6 +149,72 @@ def _cells_from_rows(rows: Iterable[tuple], *, as_total: bool = False) -> dict[f
     return cells
 
 
+GRAIN = ("content_id", "locality_id", "area", "month")
+_PLACEHOLDERS = {"content_id": 0, "locality_id": 0, "area": "", "month": datetime.date(1, 1, 1)}
+
+
+def _grouped(qs: QuerySet[FigureCell], keep: Iterable[str]) -> list[tuple]:
+    """Rows in the layout of _FIELDS, summed over the grain fields not kept."""
+    kept = [f for f in GRAIN if f in set(keep)]
+    if len(kept) == len(GRAIN):
+        return list(qs.values_list(*_FIELDS).order_by())
+    group = [*kept, "organization_id", "measure", "target_group_id", "source", "indicator_id"]
+    summed = (
+        qs.values(*group)
+        .order_by()
+        .annotate(n=Sum("count"), t=Sum("total"), d=Sum("denominator"), m=Max("maximum"))
+    )
+    latest = (
+        qs.filter(
+            measure=Measure.INDICATOR,
+            indicator__aggregation=Aggregation.LATEST,
+            latest_end__isnull=False,
+        )
+        .values(*kept, "organization_id", "indicator_id", *_LATEST)
+        .order_by()
+    )
+
+    def grain(row: dict) -> list:
+        return [row[f] if f in row else _PLACEHOLDERS[f] for f in GRAIN]
+
+    rows: list[tuple] = [
+        (
+            *grain(r),
+            r["organization_id"],
+            r["measure"],
+            r["target_group_id"],
+            r["source"],
+            r["indicator_id"],
+            r["n"],
+            r["t"],
+            r["d"],
+            r["m"],
+            None,
+            None,
+            None,
+            None,
+        )
+        for r in summed
+    ]
+    rows.extend(
+        (
+            *grain(r),
+            r["organization_id"],
+            Measure.INDICATOR,
+            None,
+            "",
+            r["indicator_id"],
+            0,
+            Decimal(0),
+            Decimal(0),
+            None,
+            *(r[f] for f in _LATEST),
+        )
+        for r in latest
+    )
+    return rows
+
+
 def stored_cells(program_id: int) -> dict[fc.CellKey, fc.Acc]:
     """Every stored cell of the program, as they are (for `verify`)."""
     return _cells_from_rows(
@@ -165,10 +234,15 @@ def read_cells(
     include_submitted: bool,
     organizations: tuple[int, ...] | None,
     contents: tuple[int, ...] | None = None,
+    keep: Iterable[str] | None = None,
 ) -> dict[fc.CellKey, fc.Acc] | None:
     """The cells from the rollups, or None when the slice needs the raw rows: a preview
     with submitted reports, dates not on month boundaries, several organizations at once
-    (their union counts each report once), or a program not built yet."""
+    (their union counts each report once), or a program not built yet.
+
+    `keep`: the grain fields the caller splits by (of GRAIN); the others are summed in
+    the database and left as placeholders (content 0, locality 0, area "", month
+    1/1/1), so a breakdown reads few rows however many reports there are."""
     if (
         include_submitted
         or (date_from is not None and date_from.day != 1)
@@ -185,9 +259,11 @@ def read_cells(
         qs = qs.filter(content_id__in=contents)
     if not ProgramRollup.objects.filter(program_id=program_id).exists():
         return None
+    if organizations is not None:
+        qs = qs.filter(organization_id=organizations[0])
+    rows = _grouped(qs, GRAIN if keep is None else keep)
     if organizations is None:
-        return _cells_from_rows(qs.values_list(*_FIELDS).order_by())
-    rows = list(qs.filter(organization_id=organizations[0]).values_list(*_FIELDS).order_by())
+        return _cells_from_rows(rows)
     cells = _cells_from_rows(rows, as_total=True)
     cells.update(_cells_from_rows(rows))
     return cells

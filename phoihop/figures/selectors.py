@@ -15,7 +15,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, overload
 
 from django.db.models import Model, Q
 from django.utils import timezone
@@ -45,6 +45,7 @@ __all__ = [
 ]
 
 ZERO = Decimal(0)
+CENT = Decimal("0.01")
 _TARGET_DIMS = frozenset({ft.CONTENT, ft.ORGANIZATION})
 _LOCALITY_DIMS = (ft.COMMUNE, ft.DISTRICT, ft.PROVINCE)
 
@@ -75,6 +76,7 @@ def _cells(
     include_submitted: bool,
     organizations: tuple[int, ...] | None,
     contents: tuple[int, ...] | None,
+    by: tuple[str, ...] = ft.DIMENSIONS,
 ) -> tuple[dict[fc.CellKey, fc.Acc], str]:
     """The program's cells for the slice, and where they came from (RAW or ROLLUP)."""
     from phoihop.figures import rollups  # the rollup reader (falls back to raw)
@@ -86,6 +88,7 @@ def _cells(
         include_submitted=include_submitted,
         organizations=organizations,
         contents=contents,
+        keep=_grain_for(by),
     )
     if found is not None:
         cells, source = found, ft.ROLLUP
@@ -102,6 +105,20 @@ def _cells(
         wanted = set(contents)
         cells = {k: v for k, v in cells.items() if k.content_id in wanted}
     return cells, source
+
+
+def _grain_for(by: tuple[str, ...]) -> set[str]:
+    """The rollup grain fields a breakdown by `by` needs."""
+    keep = set()
+    if ft.CONTENT in by:
+        keep.add("content_id")
+    if any(d in _LOCALITY_DIMS for d in by):
+        keep.add("locality_id")
+    if ft.AREA in by:
+        keep.add("area")
+    if ft.MONTH in by:
+        keep.add("month")
+    return keep
 
 
 class _Indicators:
@@ -144,7 +161,7 @@ class _Indicators:
         self, ind: Indicator, acc: fc.IndicatorAcc | None, target: Decimal | None, approx: bool
     ) -> ft.IndicatorResult:
         value: Decimal | None = None
-        denominator: Decimal | None = None
+        denominator: Decimal | None = ZERO if ind.aggregation == Aggregation.RATIO else None
         if acc is not None and acc.count:
             if ind.aggregation == Aggregation.SUM:
                 value = acc.total
@@ -156,24 +173,31 @@ class _Indicators:
                 denominator = acc.denominator
                 if denominator:
                     scale = 100 if ind.unit == Unit.PERCENT else 1
-                    value = (acc.total * scale / denominator).quantize(Decimal("0.01"))
-        elif ind.aggregation == Aggregation.RATIO:
-            denominator = ZERO
-        if ind.aggregation == Aggregation.RATIO and denominator is None:
-            denominator = ZERO
+                    value = acc.total * scale / denominator
         return ft.IndicatorResult(
             indicator_id=ind.pk,
             content_id=ind.content_id,
             name=ind.name,
             unit=ind.unit,
             aggregation=ind.aggregation,
-            result=value,
-            numerator=acc.total if acc is not None else ZERO,
-            denominator=denominator,
+            result=_cents(value),
+            numerator=_cents(acc.total if acc is not None else ZERO),
+            denominator=_cents(denominator),
             reports=acc.count if acc is not None else 0,
-            target=target,
+            target=_cents(target),
             approximate=approx,
         )
+
+
+@overload
+def _cents(value: Decimal) -> Decimal: ...
+@overload
+def _cents(value: None) -> None: ...
+@overload
+def _cents(value: Decimal | None) -> Decimal | None: ...
+def _cents(value: Decimal | None) -> Decimal | None:
+    """Every figure to 0.01, whichever database or path summed it (same text in JSON)."""
+    return None if value is None else Decimal(value).quantize(CENT)
 
 
 def _measures(
@@ -339,6 +363,7 @@ def program_figures(
         include_submitted=include_submitted,
         organizations=orgs,
         contents=content_ids,
+        by=by,
     )
     indicators = _Indicators(program.pk, content_ids)
     total_acc = fc.Acc()

@@ -70,16 +70,16 @@ def _reports(s, p, months):
 
 # Upper bounds per entry point (each a fixed number, independent of the data).
 LIMITS = {
-    "program_figures": 4,
+    "program_figures": 5,
     "program_figures_all_dims": 9,
-    "program_figures_current_units": 10,
+    "program_figures_current_units": 11,
     "program_figures_raw_dates": 9,
     "program_figures_preview": 9,
-    "program_figures_one_org": 4,
-    "indicator_summary": 5,
-    "year_over_year": 6,
-    "monthly_trend": 4,
-    "area_share": 4,
+    "program_figures_one_org": 5,
+    "indicator_summary": 6,
+    "year_over_year": 7,
+    "monthly_trend": 5,
+    "area_share": 5,
     "completeness": 5,
     "practices_summary": 3,
 }
