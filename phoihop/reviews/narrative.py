@@ -90,9 +90,9 @@ def _situation(ctx: Mapping[str, Any], data: Mapping[str, Any]) -> str:
     indicators = len(data["indicators"])
     lines = [
         (
-            f"Thực hiện Chương trình PHHĐ{number}{when}{between}, {ctx['period']}, Ban Chỉ đạo "
-            f"và các cơ quan, tổ chức thành viên đã triển khai {contents} nội dung phối hợp với "
-            f"{indicators} chỉ tiêu cụ thể."
+            f"Thực hiện Chương trình PHHĐ{number}{when}{between}, trong {ctx['period']}, "
+            "Ban Chỉ đạo và các cơ quan, tổ chức thành viên đã triển khai "
+            f"{contents} nội dung phối hợp với {indicators} chỉ tiêu cụ thể."
         ),
         (
             "Tình hình chính trị, KT-XH trên địa bàn tỉnh cơ bản ổn định; QP-AN được giữ vững; "
@@ -177,11 +177,14 @@ def _indicator_sentence(item: Mapping[str, Any]) -> str:
     if item["target"] is None:
         text = f"- {item['name']}: {result} (không giao chỉ tiêu)"
     else:
-        target = _amount(item["target"], unit)
-        text = (
-            f"- {item['name']}: đạt {result}/{target} chỉ tiêu "
-            f"({vi_percent(_d(item['achievement']) or Decimal(0))} kế hoạch)"
-        )
+        achieved = vi_percent(_d(item["achievement"]) or Decimal(0))
+        if item["result"] is None:
+            text = f"- {item['name']}: chưa có số liệu (chỉ tiêu {_amount(item['target'], unit)})"
+        else:
+            # "đạt 7/10 buổi", "đạt 55%/60%"
+            target = _amount(item["target"], unit)
+            number = _amount(item["result"], "%").removesuffix("%") if unit != "%" else result
+            text = f"- {item['name']}: đạt {number}/{target} ({achieved} kế hoạch)"
     if item.get("previous_result") is not None:
         text += f"; cùng kỳ năm trước: {_amount(item['previous_result'], unit)}"
     return text + "."

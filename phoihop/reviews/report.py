@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
+
 from phoihop.core import clock
 from phoihop.core.models import Abbreviation
 from phoihop.orgs.choices import Position
@@ -121,8 +123,16 @@ def header_for(review: ReviewPeriod) -> Header:
         parent_body=review.parent_body,
         number=review.number,
         place=_place(review),
-        date=review.document_date,
+        date=review.document_date or _finalized_day(review),
     )
+
+
+def _finalized_day(review: ReviewPeriod) -> datetime.date | None:
+    """Without a date of its own, a finalized report is dated the day it was finalized;
+    a draft leaves the date blank, to fill in when signing."""
+    if review.finalized_at is None:
+        return None
+    return timezone.localdate(review.finalized_at)
 
 
 def signer_for(review: ReviewPeriod) -> Signer:

@@ -8,6 +8,7 @@ for a refused action) and write through the services, whose Vietnamese messages 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -432,9 +433,10 @@ def _program_url(program: Program) -> str | None:
 
 
 def _clone_url(review: ReviewPeriod) -> str | None:
-    """The programs app's clone page, when it has one, with this review prefilled."""
+    """The programs app's clone page, prefilled with this review's program and the next
+    year (it takes ?source=&year=&title=)."""
     try:
-        url = reverse("programs:clone", args=[review.program_id])
+        url = reverse("programs:clone")
     except NoReverseMatch:
         return None
-    return f"{url}?review={review.pk}"
+    return f"{url}?{urlencode({'source': review.program_id, 'year': review.program.year + 1})}"
