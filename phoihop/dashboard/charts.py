@@ -6,12 +6,15 @@ nothing here adds, divides or filters numbers. Pages embed the SVG as a `data:` 
 style in the page itself; the table beside each chart carries the same numbers.
 
 pyplot is never imported: its global state is not safe across threads, and a `Figure`
-with its own SVG canvas needs none.
+with its own SVG canvas needs none. Drawing takes a tenth of a second or more per chart
+on a small server, and the same figures give the same bytes, so each process keeps the
+charts it drew last (`functools.lru_cache`, keyed by everything drawn).
 """
 
 from __future__ import annotations
 
 import base64
+import functools
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -71,7 +74,7 @@ def _new(width: float, height: float) -> Figure:
     return Figure(figsize=(width, height), dpi=72, layout="constrained")
 
 
-def progress_bars(
+def _progress_bars(
     labels: Sequence[str], ratios: Sequence[float | None], *, title: str = "", ratio_label: str
 ) -> Chart:
     """Horizontal bars: each item's achieved share of its target (1.0 = 100 %); a vertical
@@ -93,7 +96,7 @@ def progress_bars(
         return _svg(figure)
 
 
-def bars(
+def _bars(
     labels: Sequence[str],
     series: dict[str, Sequence[float]],
     *,
@@ -139,7 +142,7 @@ def bars(
         return _svg(figure)
 
 
-def lines(
+def _lines(
     labels: Sequence[str],
     series: dict[str, Sequence[float]],
     *,
@@ -169,3 +172,88 @@ def lines(
         if title:
             axes.set_title(title, loc="left")
         return _svg(figure)
+
+
+# -- the cached entry points (arguments made hashable) -------------------------------------
+
+CACHE_SIZE = 256  # about 10 KB a chart
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def _progress_cached(
+    labels: tuple[str, ...], ratios: tuple[float | None, ...], title: str, ratio_label: str
+) -> Chart:
+    return _progress_bars(labels, ratios, title=title, ratio_label=ratio_label)
+
+
+def progress_bars(
+    labels: Sequence[str], ratios: Sequence[float | None], *, title: str = "", ratio_label: str
+) -> Chart:
+    """Horizontal bars: each item's achieved share of its target (1.0 = 100 %); a dashed
+    line marks the target."""
+    return _progress_cached(tuple(labels), tuple(ratios), title, ratio_label)
+
+
+def _frozen(series: dict[str, Sequence[float]]) -> tuple[tuple[str, tuple[float, ...]], ...]:
+    return tuple((name, tuple(float(v) for v in values)) for name, values in series.items())
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def _bars_cached(
+    labels: tuple[str, ...],
+    series: tuple[tuple[str, tuple[float, ...]], ...],
+    *,
+    title: str,
+    value_label: str,
+    horizontal: bool,
+    integer: bool,
+) -> Chart:
+    return _bars(
+        labels,
+        dict(series),
+        title=title,
+        value_label=value_label,
+        horizontal=horizontal,
+        integer=integer,
+    )
+
+
+def bars(
+    labels: Sequence[str],
+    series: dict[str, Sequence[float]],
+    *,
+    title: str = "",
+    value_label: str = "",
+    horizontal: bool = True,
+    integer: bool = True,
+) -> Chart:
+    """Grouped bars: one group per label, one bar per series."""
+    return _bars_cached(
+        tuple(labels),
+        _frozen(series),
+        title=title,
+        value_label=value_label,
+        horizontal=horizontal,
+        integer=integer,
+    )
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def _lines_cached(
+    labels: tuple[str, ...],
+    series: tuple[tuple[str, tuple[float, ...]], ...],
+    title: str,
+    value_label: str,
+) -> Chart:
+    return _lines(labels, dict(series), title=title, value_label=value_label)
+
+
+def lines(
+    labels: Sequence[str],
+    series: dict[str, Sequence[float]],
+    *,
+    title: str = "",
+    value_label: str = "",
+) -> Chart:
+    """One line per series over the labels (months)."""
+    return _lines_cached(tuple(labels), _frozen(series), title, value_label)
