@@ -22,7 +22,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_tables2 import RequestConfig
-from django_tables2.export import TableExport
 
 from phoihop.activities import selectors, services
 from phoihop.activities.choices import ActivityStatus
@@ -37,13 +36,17 @@ from phoihop.activities.forms import (
 )
 from phoihop.activities.models import Activity, Attachment, Credit
 from phoihop.activities.policies import CONFIRM, REVISE
-from phoihop.activities.tables import ActivityTable, QueueTable
+from phoihop.activities.tables import ActivityTable, QueueTable, export_dataset
 from phoihop.core import permissions
 from phoihop.core.models import User
 from phoihop.geo.selectors import search_communes
 
 PER_PAGE = 25
-EXPORT_FORMATS = ("csv", "xlsx")
+EXPORT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+EXPORT_FORMATS = tuple(EXPORT_TYPES)
 
 
 def _user(request: HttpRequest) -> User:
@@ -110,8 +113,10 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     export = request.GET.get("_export", "")
     if export in EXPORT_FORMATS:
         RequestConfig(request, paginate=False).configure(table)
-        exporter = TableExport(export, table, exclude_columns=())
-        return exporter.response(f"bao-cao-hoat-dong.{export}")
+        dataset = export_dataset(table, export)
+        response = HttpResponse(dataset.export(export), content_type=EXPORT_TYPES[export])
+        response["Content-Disposition"] = f'attachment; filename="bao-cao-hoat-dong.{export}"'
+        return response
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     return render(
         request,
