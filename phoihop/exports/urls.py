@@ -11,4 +11,10 @@ urlpatterns = [
     path("jobs/<int:pk>/", views.job, name="job"),
     path("jobs/<int:pk>/status/", views.job_status, name="job_status"),
     path("jobs/<int:pk>/marked/", views.job_marked, name="job_marked"),
+    path(
+        "programs/<int:pk>/figures.<str:fmt>",
+        views.program_breakdown,
+        name="program_breakdown",
+    ),
+    path("reviews/<int:pk>/figures.<str:fmt>", views.review_breakdown, name="review_breakdown"),
 ]

@@ -14,11 +14,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from phoihop.core import permissions
 from phoihop.core.models import User
-from phoihop.exports import selectors, services
+from phoihop.exports import breakdown, selectors, services
 from phoihop.exports.forms import UploadForm
 from phoihop.exports.models import ImportJob
+from phoihop.figures import selectors as figures
+from phoihop.figures import types as ft
 from phoihop.orgs.models import Organization
 from phoihop.programs.models import Program
+from phoihop.reviews.models import ReviewPeriod
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -39,6 +42,7 @@ def _index(request: HttpRequest, **extra: Any) -> HttpResponse:
         "targets": selectors.import_targets(request.user),
         "jobs": selectors.recent_jobs(request.user),
         "form": UploadForm(),
+        "programs": selectors.exportable_programs(request.user)[:30],
         **extra,
     }
     return render(request, "exports/index.html", context, status=400 if "errors" in extra else 200)
@@ -126,4 +130,49 @@ def job_marked(request: HttpRequest, pk: int) -> FileResponse:
         as_attachment=True,
         filename=f"{stem}-{_('errors')}.xlsx",
         content_type=XLSX,
+    )
+
+
+def _dimensions(request: HttpRequest) -> tuple[str, ...]:
+    names = tuple(n.strip() for n in request.GET.get("by", "content").split(",") if n.strip())
+    if any(name not in ft.DIMENSIONS for name in names) or len(set(names)) != len(names):
+        raise Http404
+    return names
+
+
+def _breakdown_response(
+    request: HttpRequest, program: Program, fmt: str, stem: str, **dates: Any
+) -> HttpResponse:
+    if fmt not in ("xlsx", "csv"):
+        raise Http404
+    if fmt == "xlsx":
+        response = HttpResponse(breakdown.as_xlsx(program, **dates), content_type=XLSX)
+    else:
+        response = HttpResponse(
+            breakdown.as_csv(program, _dimensions(request), **dates),
+            content_type="text/csv; charset=utf-8",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{slugify(stem)}.{fmt}"'
+    return response
+
+
+@login_required
+@require_GET
+def program_breakdown(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    program = figures.visible_program(request.user, pk)
+    return _breakdown_response(request, program, fmt, f"so-lieu-{program.year}-{program.pk}")
+
+
+@login_required
+@require_GET
+def review_breakdown(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    review = permissions.get_for_action(ReviewPeriod.objects.all(), request.user, pk=pk)
+    program = figures.visible_program(request.user, review.program_id)
+    return _breakdown_response(
+        request,
+        program,
+        fmt,
+        f"so-lieu-{slugify(review.title)}-{review.pk}",
+        date_from=review.period_start,
+        date_to=review.period_end,
     )

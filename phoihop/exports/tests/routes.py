@@ -16,4 +16,6 @@ ROUTES = {
     "exports:job": Route(expect=ABSENT, kwargs=NONE),
     "exports:job_status": Route(expect=ABSENT, kwargs=NONE),
     "exports:job_marked": Route(expect=ABSENT, kwargs=NONE),
+    "exports:program_breakdown": Route(expect=ABSENT, kwargs=lambda w: {"pk": 0, "fmt": "xlsx"}),
+    "exports:review_breakdown": Route(expect=ABSENT, kwargs=lambda w: {"pk": 0, "fmt": "csv"}),
 }
