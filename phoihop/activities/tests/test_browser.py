@@ -138,3 +138,30 @@ def test_report_return_fix_after_session_loss_and_approval(page, sign_in, world,
     activity.refresh_from_db()
     assert activity.status == ActivityStatus.APPROVED
     fits(page)
+
+
+def test_lists_and_notifications_fit_a_phone(page, sign_in, world):
+    s = factories.setup(world)
+    for n in range(3):
+        factories.submitted(s, title=f"Hội nghị tuyên truyền pháp luật về quốc phòng số {n}")
+    returned = factories.submitted(s, title="Báo cáo cần bổ sung")
+    from phoihop.activities import services
+
+    services.activity_return(
+        actor=world.user("secretariat"), activity=returned, reason="Thiếu danh sách tham gia"
+    )
+    sign_in(world.user("focal_a"))
+    for url in ("/app/activities/", "/app/activities/?view=returned", "/app/notifications/"):
+        page.goto(url)
+        fits(page)
+    assert "Báo cáo cần bổ sung" in page.content()  # the notification of the return
+    page.context.clear_cookies()
+    sign_in(world.user("secretariat"))
+    page.goto("/app/activities/queue/")
+    fits(page)
+    page.get_by_label("Hội nghị tuyên truyền pháp luật về quốc phòng số 0").check()
+    page.get_by_label("Hội nghị tuyên truyền pháp luật về quốc phòng số 1").check()
+    page.get_by_label("Phê duyệt", exact=True).check()
+    page.get_by_role("button", name="Thực hiện với các báo cáo đã chọn").click()
+    assert "Đã phê duyệt 2 báo cáo." in page.content()
+    assert Activity.objects.filter(status=ActivityStatus.APPROVED).count() == 2
