@@ -11,8 +11,11 @@ the same as JSON in its one error shape.
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable
+from typing import Any
 
+from django.core.signals import got_request_exception
 from django.db import OperationalError
 from django.db.utils import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -64,14 +67,36 @@ def fault_response(request: HttpRequest, kind: str) -> HttpResponse:
     return response
 
 
+FAULT_ATTRIBUTE = "_phoihop_database_fault"
+
+
+def _note_fault(sender: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
+    """An error raised outside the view (the session saved after it, say) never reaches
+    process_exception; Django announces it with this signal while handling it."""
+    kind = classify(sys.exc_info()[1] or Exception())
+    if kind is not None and request is not None:
+        setattr(request, FAULT_ATTRIBUTE, kind)
+
+
+got_request_exception.connect(_note_fault, dispatch_uid="phoihop.dbfaults")
+
+
 class DatabaseFaultMiddleware:
-    """Turns a busy (locked) or full database into a friendly 503."""
+    """Turns a busy (locked) or full database into a friendly 503.
+
+    Errors in the view come through process_exception; errors in the middleware below
+    this one (saving the session, the messages) become a 500 response there, which is
+    replaced here when the signal above noted a database fault."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
+        response = self.get_response(request)
+        kind = getattr(request, FAULT_ATTRIBUTE, None)
+        if kind is not None and response.status_code == 500:
+            return fault_response(request, kind)
+        return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         kind = classify(exception)

@@ -31,6 +31,7 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import translation
 
@@ -376,3 +377,30 @@ def test_locked_sqlite_database_gives_a_clear_503(world, client):
     # Once the lock is gone, the same request goes through.
     response = client.post(reverse("login"), {"username": "focal_a", "password": PASSWORD})
     assert response.status_code == 302
+
+
+class SessionSaveFails:
+    """Stands for SessionMiddleware meeting a locked database while saving, after the
+    view has answered: the error is raised outside the view."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.db import OperationalError
+
+        self.get_response(request)
+        raise OperationalError("database is locked")
+
+
+@pytest.mark.django_db
+def test_a_fault_after_the_view_also_gives_the_503():
+    from django.conf import settings
+
+    middleware = [*settings.MIDDLEWARE, f"{__name__}.SessionSaveFails"]
+    with override_settings(MIDDLEWARE=middleware), translation.override("vi"):
+        response = Client(raise_request_exception=False).get(reverse("core:healthz"))
+    assert response.status_code == 503
+    assert "Hệ thống đang bận" in response.content.decode()
+    with override_settings(MIDDLEWARE=settings.MIDDLEWARE):
+        assert Client().get(reverse("core:healthz")).status_code == 200
