@@ -5,15 +5,15 @@
 (function () {
   "use strict";
   var labels = document.getElementById("rt-labels");
-  function gettext(key) { return (labels && labels.dataset[key]) || key; }
+  function label(key) { return (labels && labels.dataset[key]) || key; }
   var BUTTONS = [
-    { label: "B", title: gettext("bold"), open: "<strong>", close: "</strong>" },
-    { label: "I", title: gettext("italic"), open: "<em>", close: "</em>" },
-    { label: "H2", title: gettext("subheading"), open: "<h2>", close: "</h2>" },
-    { label: "¶", title: gettext("paragraph"), open: "<p>", close: "</p>" },
-    { label: "•", title: gettext("list"), open: "<ul>\n<li>", close: "</li>\n</ul>" },
-    { label: "“”", title: gettext("quote"), open: "<blockquote>", close: "</blockquote>" },
-    { label: "🔗", title: gettext("link"), link: true }
+    { label: "B", title: label("bold"), open: "<strong>", close: "</strong>" },
+    { label: "I", title: label("italic"), open: "<em>", close: "</em>" },
+    { label: "H2", title: label("subheading"), open: "<h2>", close: "</h2>" },
+    { label: "¶", title: label("paragraph"), open: "<p>", close: "</p>" },
+    { label: "•", title: label("list"), open: "<ul>\n<li>", close: "</li>\n</ul>" },
+    { label: "“”", title: label("quote"), open: "<blockquote>", close: "</blockquote>" },
+    { label: "🔗", title: label("link"), link: true }
   ];
 
   function wrap(area, open, close) {
@@ -28,7 +28,7 @@
     var bar = document.createElement("div");
     bar.className = "rt-toolbar";
     bar.setAttribute("role", "toolbar");
-    bar.setAttribute("aria-label", gettext("toolbar"));
+    bar.setAttribute("aria-label", label("toolbar"));
     BUTTONS.forEach(function (b) {
       var button = document.createElement("button");
       button.type = "button";
@@ -37,7 +37,7 @@
       button.setAttribute("aria-label", b.title);
       button.addEventListener("click", function () {
         if (b.link) {
-          var url = window.prompt(gettext("linkPrompt"), "https://");
+          var url = window.prompt(label("linkPrompt"), "https://");
           if (!url) { return; }
           var safe = url.replace(/"/g, "%22");
           wrap(area, '<a href="' + safe + '">', "</a>");
