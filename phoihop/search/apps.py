@@ -8,6 +8,10 @@ class SearchConfig(AppConfig):
     verbose_name = _("Search")
 
     def ready(self) -> None:
+        from phoihop.core import menu
         from phoihop.search import signals
 
         signals.connect()
+        menu.register(
+            menu.MenuItem(key="search", label=_("Search"), url_name="search:search", order=95)
+        )

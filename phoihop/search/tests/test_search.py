@@ -201,3 +201,31 @@ def test_search_page_lists_few_queries(world, django_assert_max_num_queries):
     client = Client()
     with django_assert_max_num_queries(12):
         assert client.get(reverse("search:search"), {"q": "hoi nghi"}).status_code == 200
+
+
+class TestActivities:
+    """Activity reports are never public, approved or not, "not for publication" or not;
+    members who may see them find them, their comments are not indexed."""
+
+    def test_activities_only_for_those_who_may_see_them(self, world):
+        from phoihop.activities.tests import factories
+
+        s = factories.setup(world)
+        secret = factories.approved(
+            s, title="Diễn tập khu vực phòng thủ XBIMAT", not_for_publication=True
+        )
+        draft = factories.report(s, title="Bản nháp báo cáo XNHAP", narrative="Ghi chú XNHAP")
+        for activity, word in ((secret, "xbimat"), (draft, "xnhap")):
+            assert ("activity", activity.pk) not in kinds(None, word)
+            assert ("activity", activity.pk) not in kinds(world.user("other_secretariat"), word)
+            assert (
+                Client()
+                .get(reverse("search:search"), {"q": word})
+                .content.decode()
+                .count(word.upper())
+                == 0
+            )
+        assert ("activity", secret.pk) in kinds(world.user("secretariat"), "xbimat")
+        assert ("activity", draft.pk) in kinds(world.user("focal_a"), "xnhap")
+        row = SearchEntry.objects.get(kind="activity", object_id=secret.pk)
+        assert row.public_from is None
