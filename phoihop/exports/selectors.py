@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 
 from phoihop.core import permissions
 from phoihop.exports.models import ImportJob
-from phoihop.orgs.models import Organization
+from phoihop.orgs.models import Committee, Organization
 from phoihop.programs.models import Program
 
 
@@ -50,3 +50,8 @@ def recent_jobs(user: Any, *, limit: int = 20) -> QuerySet[ImportJob]:
 def exportable_programs(user: Any) -> QuerySet[Program]:
     """Programs whose breakdowns the user may download."""
     return Program.objects.restrict(user, permissions.VIEW).order_by("-year", "pk")
+
+
+def managed_committees(user: Any) -> QuerySet[Committee]:
+    """Committees whose programs the user may export and import (secretariat, admins)."""
+    return Committee.objects.restrict(user, permissions.CHANGE).order_by("name")

@@ -17,4 +17,14 @@ urlpatterns = [
         name="program_breakdown",
     ),
     path("reviews/<int:pk>/figures.<str:fmt>", views.review_breakdown, name="review_breakdown"),
+    path(
+        "committees/<int:pk>/programs.json",
+        views.committee_programs,
+        name="committee_programs",
+    ),
+    path(
+        "committees/<int:pk>/programs/import/",
+        views.committee_programs_import,
+        name="committee_programs_import",
+    ),
 ]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any, cast
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -14,12 +16,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from phoihop.core import permissions
 from phoihop.core.models import User
-from phoihop.exports import breakdown, selectors, services
-from phoihop.exports.forms import UploadForm
+from phoihop.exports import breakdown, selectors, services, transfer
+from phoihop.exports.forms import CommitteeImportForm, UploadForm
 from phoihop.exports.models import ImportJob
 from phoihop.figures import selectors as figures
 from phoihop.figures import types as ft
-from phoihop.orgs.models import Organization
+from phoihop.orgs.models import Committee, Organization
 from phoihop.programs.models import Program
 from phoihop.reviews.models import ReviewPeriod
 
@@ -43,6 +45,8 @@ def _index(request: HttpRequest, **extra: Any) -> HttpResponse:
         "jobs": selectors.recent_jobs(request.user),
         "form": UploadForm(),
         "programs": selectors.exportable_programs(request.user)[:30],
+        "committees": selectors.managed_committees(request.user),
+        "import_form": CommitteeImportForm(),
         **extra,
     }
     return render(request, "exports/index.html", context, status=400 if "errors" in extra else 200)
@@ -176,3 +180,43 @@ def review_breakdown(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         date_from=review.period_start,
         date_to=review.period_end,
     )
+
+
+def _committee(request: HttpRequest, pk: int) -> Committee:
+    return permissions.get_for_action(
+        Committee.objects.all(), request.user, permissions.CHANGE, pk=pk
+    )
+
+
+@login_required
+@require_GET
+def committee_programs(request: HttpRequest, pk: int) -> HttpResponse:
+    committee = _committee(request, pk)
+    data = transfer.export_programs(actor=cast(User, request.user), committee=committee)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=1), content_type="application/json"
+    )
+    response["Content-Disposition"] = f'attachment; filename="chuong-trinh-{committee.code}.json"'
+    return response
+
+
+@login_required
+@require_POST
+def committee_programs_import(request: HttpRequest, pk: int) -> HttpResponse:
+    committee = _committee(request, pk)
+    form = CommitteeImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _index(request, errors=[e for errs in form.errors.values() for e in errs])
+    try:
+        data = json.loads(
+            form.cleaned_data["file"].read(transfer.MAX_BYTES + 1)[: transfer.MAX_BYTES]
+        )
+        programs = transfer.import_programs(
+            actor=cast(User, request.user), committee=committee, data=data
+        )
+    except (ValueError, UnicodeDecodeError):
+        return _index(request, errors=[_("The file is not a PhốiHợp programs export (JSON).")])
+    except ValidationError as exc:
+        return _index(request, errors=exc.messages)
+    messages.success(request, _("{count} programs imported.").format(count=len(programs)))
+    return redirect("exports:index")
