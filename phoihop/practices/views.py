@@ -148,12 +148,58 @@ def practice_register(request: HttpRequest) -> HttpResponse:
 
 
 def _practice(request: HttpRequest, pk: int, action: str = permissions.VIEW) -> Practice:
+    """The practice if the user may `action` it (404 out of sight, 403 not allowed)."""
     return permissions.get_for_action(
         Practice.objects.select_related("owner", "committee", "content__program"),
         request.user,
         action,
         pk=pk,
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def practice_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    practice = _practice(request, pk, permissions.CHANGE)
+    committee_ids = [practice.committee_id]
+    form = PracticeForm(
+        request.POST or None,
+        initial={
+            "owner": practice.owner_id,
+            "title": practice.title,
+            "description": practice.description,
+            "started_on": practice.started_on,
+            "content": practice.content_id,
+            "localities": list(practice.localities.values_list("pk", flat=True)),
+        },
+        owners=Organization.objects.filter(pk=practice.owner_id),
+        contents=ProgramContent.objects.filter(program__committee_id__in=committee_ids)
+        .select_related("program")
+        .order_by("-program__year", "order"),
+        units=_units(committee_ids),
+    )
+    form.fields["owner"].disabled = True
+    back = reverse("practices:detail", args=[pk])
+    if request.method == "POST" and form.is_valid():
+        data = {
+            name: form.cleaned_data[name]
+            for name in form.changed_data
+            if name in services.PRACTICE_FIELDS
+        }
+        localities = form.cleaned_data["localities"] if "localities" in form.changed_data else None
+        try:
+            services.practice_update(
+                actor=request.user,  # type: ignore[arg-type]
+                practice=practice,
+                data=data,
+                localities=localities,
+            )
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(back)
+    return _form_page(request, form, title=_("Edit the model"), back=back)
 
 
 @login_required

@@ -184,6 +184,19 @@ def program_document_view(request: HttpRequest, pk: int) -> HttpResponse:
 # -- create, clone, edit ---------------------------------------------------------------
 
 
+def _clone_target(source: Program, committees: Any) -> Committee:
+    """The source's committee, or the nearest successor of it the user manages."""
+    managed = {c.pk: c for c in committees}
+    current: Committee | None = source.committee
+    seen: set[int] = set()
+    while current is not None and current.pk not in seen:
+        if current.pk in managed:
+            return managed[current.pk]
+        seen.add(current.pk)
+        current = current.successor
+    return source.committee  # the service refuses it with its message
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def program_clone(request: HttpRequest) -> HttpResponse:
@@ -207,9 +220,7 @@ def program_clone(request: HttpRequest) -> HttpResponse:
     form = CloneForm(request.POST or None, initial=initial, sources=sources)
     if request.method == "POST" and form.is_valid():
         source = form.cleaned_data["source"]
-        target = source.committee
-        if target not in committees:  # the source's committee was succeeded
-            target = committees.filter(pk__in=[c.pk for c in committees]).first()
+        target = _clone_target(source, committees)
         try:
             clone = services.program_clone(
                 actor=request.user,  # type: ignore[arg-type]

@@ -39,6 +39,18 @@ ROUTES: dict = {
         kwargs=lambda w: {"pk": _practice(w).pk},
         expect=outcomes(200, anonymous="login", other_secretariat=404),
     ),
+    # The owner's focal point and the secretariat keep the model's description.
+    "practices:edit": Route(
+        kwargs=lambda w: {"pk": _practice(w).pk},
+        expect=outcomes(
+            403,
+            anonymous="login",
+            other_secretariat=404,
+            focal_a=200,
+            secretariat=200,
+            admin=200,
+        ),
+    ),
     "practices:evaluate": Route(
         kwargs=lambda w: {"pk": _practice(w).pk},
         expect=outcomes(403, anonymous="login", other_secretariat=404, secretariat=200, admin=200),

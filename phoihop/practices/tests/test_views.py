@@ -160,3 +160,21 @@ def test_list_filters_sorts_and_exports(world, client_for, practice, django_asse
         .paginator.count
         == 0
     )
+
+
+def test_owner_edits_the_description(world, client_for, practice):
+    url = reverse("practices:edit", args=[practice.pk])
+    response = client_for("focal_a").post(
+        url,
+        {
+            "owner": world.org_b.pk,  # disabled: ignored
+            "title": practice.title,
+            "description": "Giúp dân làm 12 km đường bê tông.",
+            "started_on": "2023-03-01",
+        },
+    )
+    assert response["Location"] == reverse("practices:detail", args=[practice.pk])
+    practice.refresh_from_db()
+    assert practice.description == "Giúp dân làm 12 km đường bê tông."
+    assert practice.owner == world.org_a
+    assert client_for("focal_b").get(url).status_code == 403
