@@ -167,3 +167,23 @@ def test_signing_out_removes_what_the_phone_kept(page, sign_in, s):
     )
     assert not [name for name in left["dbs"] if name.startswith("phoihop-field-")]
     assert not [name for name in left["caches"] if name.startswith("phoihop-field-")]
+
+
+def test_the_sites_own_sign_out_button_also_clears_the_phone(page, sign_in, s):
+    open_app(page, sign_in, s.user("focal_a"))
+    page.context.set_offline(True)
+    fill_report(page, s, "Chưa gửi")
+    page.wait_for_selector("#field-app[data-pending='1']", state="attached")
+    page.context.set_offline(False)
+    with page.expect_navigation():
+        page.locator("form[data-signout] button").click()
+    page.wait_for_load_state()
+    left = page.evaluate(
+        """async () => {
+            const dbs = await indexedDB.databases();
+            const keys = await caches.keys();
+            return {dbs: dbs.map(d => d.name), caches: keys};
+        }"""
+    )
+    assert not [name for name in left["dbs"] if name.startswith("phoihop-")]
+    assert not [name for name in left["caches"] if name.startswith("phoihop-")]
