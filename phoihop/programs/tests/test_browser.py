@@ -78,3 +78,26 @@ def test_program_is_cloned_signed_by_every_party_and_comes_in_force(page, sign_i
     with page.expect_download() as download:
         page.get_by_role("link", name="Văn bản chương trình (.docx)").click()
     assert download.value.suggested_filename == "chuong-trinh-2024.docx"
+
+
+def test_editing_pages_fit_a_phone(page, sign_in, world):
+    program = make_program(world, year=2023)
+    content = program.contents.order_by("order").first()
+    indicator = content.indicators.order_by("order").first()
+    sign_in(world.user("secretariat"))
+    for url in (
+        f"/app/programs/{program.pk}/",
+        f"/app/programs/{program.pk}/contents/add/",
+        f"/app/programs/contents/{content.pk}/edit/",
+        f"/app/programs/indicators/{indicator.pk}/targets/",
+        f"/app/programs/{program.pk}/parties/add/",
+        "/app/programs/new/",
+    ):
+        page.goto(url)
+        fits_and_is_accessible(page)
+    page.goto(f"/app/programs/indicators/{indicator.pk}/targets/")
+    page.get_by_label("Chỉ tiêu chung").fill("130")
+    page.get_by_role("button", name="Lưu").click()
+    page.wait_for_url(re.compile(rf".*/app/programs/{program.pk}/#content-{content.pk}$"))
+    assert "Đã lưu mức giao." in page.content()
+    assert indicator.targets.get(organization=None).value == 130
