@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from rest_framework.authtoken.models import Token
 
@@ -16,6 +18,18 @@ from phoihop.activities.tests import factories
 from phoihop.core.testing.world import ROLES
 
 EXAMPLES = 25
+
+
+@pytest.fixture
+def keep_connection():
+    """The WSGI handler closes the database connection after each request, as a server
+    must; inside a test's transaction that would end the test's connection (PostgreSQL),
+    so, as Django's test client does, the closing is switched off here."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 def _operations():
@@ -32,7 +46,7 @@ PARTS = 4  # the operations in four tests, so the parallel test workers share th
 @pytest.mark.slow
 @pytest.mark.django_db
 @pytest.mark.parametrize("part", range(PARTS))
-def test_no_operation_fails_for_any_role(world, part):
+def test_no_operation_fails_for_any_role(world, part, keep_connection):
     s = factories.setup(world)
     factories.approved(s)
     draft = factories.report(s, co_organizations=[world.org_b])
