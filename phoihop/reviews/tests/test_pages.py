@@ -137,3 +137,28 @@ def test_the_list_stays_within_a_few_queries(world, client_for, django_assert_ma
     client.get(reverse("reviews:list"))  # warm the session and menu caches
     with django_assert_max_num_queries(15):
         assert client.get(reverse("reviews:list")).status_code == 200
+
+
+def test_recording_the_conference_leaves_a_draft_article_for_an_editor(world, client_for):
+    from phoihop.news.models import Article
+
+    review = routes.review_of(world)
+    client_for("secretariat").post(
+        reverse("reviews:conference", args=[review.pk]),
+        {"date": "2023-03-24", "place": "Liên đoàn Lao động tỉnh", "chair_name": "Trần Văn B"},
+    )
+    article = Article.objects.get(title="Hội nghị sơ kết Chương trình phối hợp hoạt động năm 2022")
+    assert article.status == "draft"
+    assert article.committee == world.committee
+    assert "Ngày 24/03/2023, tại Liên đoàn Lao động tỉnh" in article.lead
+
+
+def test_the_menu_shows_reviews_to_the_secretariat_and_leaders(world):
+    from phoihop.core.menu import items_for
+
+    def keys(role):
+        return {item["key"] for item in items_for(world.user(role))}
+
+    assert "reviews" in keys("secretariat")
+    assert "reviews" in keys("leader")
+    assert "reviews" not in keys("focal_a")
