@@ -27,8 +27,9 @@ from phoihop.figures import types as ft
 from phoihop.orgs.models import Organization
 from phoihop.programs.models import Program
 
-# Rows drawn in a chart (the table beside it keeps them all).
+# Rows drawn in a chart, and shown in the table beside it (the export has them all).
 CHART_ROWS = 15
+PAGE_ROWS = 30
 # Home page lists.
 HOME_SLOTS = 8
 
@@ -324,6 +325,7 @@ def _by_organization(program: Program, orgs: list[int] | None, current_units: bo
     table = DataTable(
         key="organizations",
         title=_("By organization"),
+        page_rows=PAGE_ROWS,
         columns=[
             Column(_("Organization")),
             Column(_("Activities"), NUMBER),
@@ -359,6 +361,7 @@ def _by_locality(program: Program, orgs: list[int] | None, current_units: bool) 
     approximate = pgettext("figure", "approximate")
     table = DataTable(
         key="localities",
+        page_rows=PAGE_ROWS,
         title=_("By locality (commune)") + (" — " + _("current units") if current_units else ""),
         columns=[
             Column(_("Commune")),

@@ -33,12 +33,19 @@ class DataTable:
     columns: list[Column]
     rows: list[list[Any]] = field(default_factory=list)
     note: str = ""
+    # The page shows at most this many rows (the export has them all); None = all.
+    page_rows: int | None = None
 
     @property
     def cells(self) -> list[list[tuple[Any, str]]]:
-        """Rows as (value, kind) pairs, for the template."""
+        """The rows the page shows, as (value, kind) pairs, for the template."""
         kinds = [c.kind for c in self.columns]
-        return [list(zip(row, kinds, strict=False)) for row in self.rows]
+        rows = self.rows if self.page_rows is None else self.rows[: self.page_rows]
+        return [list(zip(row, kinds, strict=False)) for row in rows]
+
+    @property
+    def hidden_rows(self) -> int:
+        return 0 if self.page_rows is None else max(0, len(self.rows) - self.page_rows)
 
 
 def _plain(value: Any) -> Any:

@@ -107,11 +107,13 @@ def test_every_chart_has_its_table_and_exports(s, client_for):
         assert reverse("dashboard:export", args=[key, "csv"]) in html
         assert reverse("dashboard:export", args=[key, "xlsx"]) in html
     assert html.count("<table") >= 6
-    assert "<script" not in html.split("<main", 1)[1]
+    assert "<script" not in html.split("<main", 1)[1].split("</main>", 1)[0]
 
 
 def test_the_organization_table_says_co_organized_activities_count_for_each(s, client_for):
-    factories.approved(s, co_organizations=[s.world.org_b])
+    report = factories.approved(s, co_organizations=[s.world.org_b])
+    credit = report.credits.get(organization=s.world.org_b)
+    activity_services.credit_confirm(actor=s.user("focal_b"), credit=credit)
     response = client_for("secretariat").get(
         reverse("dashboard:export", args=["organizations", "csv"])
     )
@@ -122,6 +124,9 @@ def test_the_organization_table_says_co_organized_activities_count_for_each(s, c
     assert {r[0]: int(r[1]) for r in rows[1:]} == {
         row.labels[0]: row.measures.activities for row in by_org.rows
     }
+    # One report, counted for each of the two organizations.
+    assert len(rows) == 3
+    assert by_org.total.activities == 1
     html = _html(client_for("secretariat").get(reverse("dashboard:dashboard")))
     assert "tính cho mỗi tổ chức được ghi nhận" in html
 
@@ -283,3 +288,18 @@ def test_a_successor_committees_secretariat_reads_the_predecessors_figures(s, cl
     # Nothing to approve there.
     html = _html(client.get(reverse("dashboard:home") + f"?committee={world.committee.pk}"))
     assert "Chờ duyệt" not in html
+
+
+def test_long_tables_show_their_first_rows_and_export_them_all(s, client_for, monkeypatch):
+    from phoihop.dashboard import panels
+
+    monkeypatch.setattr(panels, "PAGE_ROWS", 1)
+    report = factories.approved(s, co_organizations=[s.world.org_b])
+    credit = report.credits.get(organization=s.world.org_b)
+    activity_services.credit_confirm(actor=s.user("focal_b"), credit=credit)
+    html = _html(client_for("secretariat").get(reverse("dashboard:dashboard")))
+    assert "Còn 1 dòng nữa trong tệp xuất." in html
+    response = client_for("secretariat").get(
+        reverse("dashboard:export", args=["organizations", "csv"])
+    )
+    assert len(response.content.decode("utf-8-sig").strip().splitlines()) == 3  # header + 2
