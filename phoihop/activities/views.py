@@ -114,7 +114,10 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     if export in EXPORT_FORMATS:
         RequestConfig(request, paginate=False).configure(table)
         dataset = export_dataset(table, export)
-        response = HttpResponse(dataset.export(export), content_type=EXPORT_TYPES[export])
+        content = dataset.export(export)
+        if export == "csv":
+            content = "\ufeff" + content  # a BOM, so that Excel reads the Vietnamese as UTF-8
+        response = HttpResponse(content, content_type=EXPORT_TYPES[export])
         response["Content-Disposition"] = f'attachment; filename="bao-cao-hoat-dong.{export}"'
         return response
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)

@@ -371,6 +371,7 @@ def test_exports_csv_and_xlsx_of_the_filtered_list(s, client_for):
     factories.submitted(s, title="Hoạt động B")
     client = client_for("focal_a")
     csv = client.get(reverse("activities:list"), {"status": "draft", "_export": "csv"})
+    assert csv.content.startswith("\ufeff".encode())  # Excel reads it as UTF-8
     text = csv.content.decode("utf-8")
     assert csv["Content-Type"].startswith("text/csv")
     assert "Hoạt động A" in text
