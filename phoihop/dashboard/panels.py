@@ -16,12 +16,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from phoihop.core import clock
 from phoihop.dashboard import charts
-from phoihop.dashboard.tabular import NUMBER, PERCENT, Column, DataTable
+from phoihop.dashboard.tabular import NUMBER, PERCENT, Column, DataTable, Link
 from phoihop.figures import selectors as figures
 from phoihop.figures import types as ft
 from phoihop.orgs.models import Organization
@@ -333,7 +334,14 @@ def _by_organization(program: Program, orgs: list[int] | None, current_units: bo
             Column(_("Funding (đồng)"), NUMBER),
         ],
         rows=[
-            [r.labels[0], r.measures.activities, r.measures.participants, r.measures.funding]
+            [
+                Link(r.labels[0], reverse("dashboard:organization", args=[r.key[0]]))
+                if r.key[0] is not None
+                else r.labels[0],
+                r.measures.activities,
+                r.measures.participants,
+                r.measures.funding,
+            ]
             for r in rows
         ],
         note=_(

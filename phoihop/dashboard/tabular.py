@@ -21,6 +21,17 @@ TEXT = "text"
 
 
 @dataclass(frozen=True)
+class Link:
+    """A cell that links somewhere on the page; its text in an export."""
+
+    text: str
+    url: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
 class Column:
     label: str
     kind: str = TEXT
@@ -49,6 +60,8 @@ class DataTable:
 
 
 def _plain(value: Any) -> Any:
+    if isinstance(value, Link):
+        return value.text
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     return "" if value is None else value

@@ -129,6 +129,8 @@ def test_the_organization_table_says_co_organized_activities_count_for_each(s, c
     assert by_org.total.activities == 1
     html = _html(client_for("secretariat").get(reverse("dashboard:dashboard")))
     assert "tính cho mỗi tổ chức được ghi nhận" in html
+    # Each organization's name leads to its summary.
+    assert reverse("dashboard:organization", args=[s.world.org_b.pk]) in html
 
 
 def test_exports_are_the_tables_in_csv_and_xlsx(s, client_for):
