@@ -6,6 +6,7 @@ import datetime
 
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
@@ -33,7 +34,8 @@ class LatestArticlesFeed(Feed):
         return item.title
 
     def item_description(self, item: Article) -> str:
-        return item.lead
+        # Feed readers render the description as HTML; the lead is plain text.
+        return escape(item.lead)
 
     def item_link(self, item: Article) -> str:
         return article_url(item)

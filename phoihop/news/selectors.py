@@ -4,11 +4,13 @@ the programs' "public" action allow) and the editors' lists (through restrict)."
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from phoihop.core import permissions
 from phoihop.news.models import Article, ArticleImage, Category
@@ -106,31 +108,80 @@ class Figure:
 
 
 @dataclass(frozen=True)
+class IndicatorFigure:
+    content: str
+    name: str
+    unit: str
+    result: Decimal | None
+    target: Decimal | None
+    achievement: Decimal | None
+
+
+@dataclass(frozen=True)
 class PublicProgram:
     program: Program
     contents: list[ProgramContent]
     parties: list[ProgramParty]
     review: ReviewPeriod | None
     figures: list[Figure]
+    indicators: list[IndicatorFigure] = field(default_factory=list)
+
+
+def _number(value: Any) -> Decimal | None:
+    """A number of the snapshot (ints, or decimals stored as strings); None otherwise."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, str):
+        try:
+            number = Decimal(value)
+        except InvalidOperation:
+            return None
+        return number if number.is_finite() else None
+    return None
 
 
 def headline_figures(snapshot: Any) -> list[Figure]:
-    """The headline figures of a frozen review snapshot, read defensively: a list under
-    "headline" of {label, value, unit}, else a mapping under "totals" (label -> value).
-    Anything else shows nothing rather than guessing."""
-    if not isinstance(snapshot, dict):
+    """The totals of a frozen review snapshot (phoihop.reviews.figures_data: "total" holds
+    activities, participants and funding). Only numbers found in the snapshot are shown;
+    anything missing or malformed is left out rather than guessed."""
+    if not isinstance(snapshot, dict) or not isinstance(snapshot.get("total"), dict):
         return []
-    figures: list[Figure] = []
-    headline = snapshot.get("headline")
-    if isinstance(headline, list):
-        for item in headline:
-            if isinstance(item, dict) and "label" in item and "value" in item:
-                figures.append(Figure(str(item["label"]), item["value"], str(item.get("unit", ""))))
-        return figures
-    totals = snapshot.get("totals")
-    if isinstance(totals, dict):
-        figures = [Figure(str(k), v) for k, v in totals.items() if isinstance(v, (int, float, str))]
+    total = snapshot["total"]
+    labels = (
+        ("activities", _("Activity reports counted"), ""),
+        ("participants", _("Participants (person-times)"), ""),
+        ("funding", _("Funding (đồng)"), ""),
+    )
+    figures = []
+    for key, label, unit in labels:
+        value = _number(total.get(key))
+        if value is not None:
+            figures.append(Figure(str(label), value, str(unit)))
     return figures
+
+
+def indicator_figures(snapshot: Any) -> list[IndicatorFigure]:
+    """The indicators of a frozen review snapshot with their result, target and
+    achievement (%), in the snapshot's order."""
+    if not isinstance(snapshot, dict) or not isinstance(snapshot.get("indicators"), list):
+        return []
+    lines = []
+    for item in snapshot["indicators"]:
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+            continue
+        lines.append(
+            IndicatorFigure(
+                content=str(item.get("content_title") or ""),
+                name=item["name"],
+                unit=str(item.get("unit") or ""),
+                result=_number(item.get("result")),
+                target=_number(item.get("target")),
+                achievement=_number(item.get("achievement")),
+            )
+        )
+    return lines
 
 
 def public_program(pk: int) -> PublicProgram:
@@ -157,8 +208,15 @@ def public_program(pk: int) -> PublicProgram:
         .order_by("-period_end")
         .first()
     )
-    figures = headline_figures(review.snapshot) if review is not None else []
-    return PublicProgram(program, contents, parties, review, figures)
+    snapshot = review.snapshot if review is not None else None
+    return PublicProgram(
+        program,
+        contents,
+        parties,
+        review,
+        headline_figures(snapshot),
+        indicator_figures(snapshot),
+    )
 
 
 # -- editors -------------------------------------------------------------------------------

@@ -177,24 +177,63 @@ def test_program_pages_show_only_published_programs(world):
 
 
 def test_program_page_shows_figures_of_a_finalized_review_only(world):
-    from phoihop.reviews.choices import ReviewKind, ReviewStatus
-    from phoihop.reviews.models import ReviewPeriod
+    from decimal import Decimal
 
-    program = support.published_program(world)
-    review = ReviewPeriod.objects.create(
-        program=program,
-        committee=world.committee,
+    from phoihop.activities.tests import factories as f
+    from phoihop.programs import services as programs
+    from phoihop.programs.models import Target
+    from phoihop.reviews import services as reviews
+    from phoihop.reviews.choices import ReviewKind
+
+    s = f.setup(world)
+    Target.objects.create(indicator=s.sessions, value=Decimal(10))
+    programs.program_publish(actor=world.user("secretariat"), program=s.program)
+    f.approved(s, values={s.sessions: Decimal(4)}, participants={s.cadres: 37})
+    f.approved(s, values={s.sessions: Decimal(3)}, participants={s.cadres: 40})
+    secretariat = world.user("secretariat")
+    review = reviews.review_create(
+        actor=secretariat,
+        program=s.program,
         kind=ReviewKind.YEAR,
-        title="Tổng kết năm 2023",
-        period_start=datetime.date(2023, 1, 1),
-        period_end=datetime.date(2023, 12, 31),
-        snapshot={"headline": [{"label": "Buổi tuyên truyền XSOLIEU", "value": 120}]},
+        title="Sơ kết XKYSOKET",
+        period_start=datetime.date(f.YEAR, 1, 1),
+        period_end=datetime.date(f.YEAR, 12, 31),
     )
-    assert "XSOLIEU" not in get("news:program", pk=program.pk)  # a draft review
-    ReviewPeriod.objects.filter(pk=review.pk).update(status=ReviewStatus.FINALIZED)
-    html = get("news:program", pk=program.pk)
-    assert "XSOLIEU" in html
-    assert "120" in html
+    html = get("news:program", pk=s.program.pk)
+    assert "XKYSOKET" not in html  # a draft review shows nothing
+    assert "Buổi tuyên truyền" not in html
+
+    review = reviews.review_finalize(actor=secretariat, review=review)
+    total = review.snapshot["total"]
+    assert total["activities"] == 2
+    html = get("news:program", pk=s.program.pk)
+    assert "XKYSOKET" in html
+    assert "Số báo cáo hoạt động được tính" in html
+    assert f">{total['activities']} <" in html
+    assert str(total["participants"]) in html
+    assert f"{total['funding']:,}".replace(",", ".") in html  # 15.000.000 đồng
+    assert "Buổi tuyên truyền" in html
+    assert ">7 buổi<" in html  # the result, 4 + 3 sessions
+    assert ">10<" in html  # the target
+    assert "70 %" in html  # the achievement
+
+    # Later reports do not change what the public sees: only the frozen snapshot shows.
+    f.approved(s, values={s.sessions: Decimal(6)}, participants={s.cadres: 500})
+    html = get("news:program", pk=s.program.pk)
+    assert ">7 buổi<" in html
+    assert ">13 buổi<" not in html
+
+
+def test_program_figures_read_nothing_but_the_snapshot():
+    from phoihop.news.selectors import headline_figures, indicator_figures
+
+    assert headline_figures(None) == []
+    assert indicator_figures(None) == []
+    assert headline_figures({"headline": [{"label": "x", "value": 1}]}) == []
+    figures = headline_figures({"total": {"activities": 3, "funding": "bad"}})
+    assert [figure.value for figure in figures] == [3]
+    lines = indicator_figures({"indicators": [{"name": "A", "result": "7", "target": None}, 5]})
+    assert [(line.name, line.result, line.target) for line in lines] == [("A", 7, None)]
 
 
 def test_editor_writes_publishes_and_adds_a_photo(world, media):
