@@ -14,6 +14,7 @@ import pytest
 
 from phoihop.activities import services as activity_services
 from phoihop.activities.tests import factories
+from phoihop.core import clock
 from phoihop.core.testing.browser import serious_accessibility_violations
 from phoihop.geo.choices import AreaKind
 from phoihop.geo.models import AreaClassification
@@ -46,7 +47,15 @@ def _data(world):
     ):
         obj.full_clean()
         obj.save()
-    factories.approved(s, co_organizations=[world.org_b])
+    with clock.frozen_at(datetime.datetime(2023, 4, 5, 9, 0)):  # noqa: DTZ001 - made aware
+        factories.approved(s, co_organizations=[world.org_b])  # Q1, on time
+        activity_services.nil_report_create(
+            actor=s.user("focal_b"),
+            program=s.program,
+            organization=world.org_b,
+            period_start=datetime.date(2023, 1, 1),
+            period_end=datetime.date(2023, 3, 31),
+        )
     factories.approved(
         s,
         title="Hiến máu tình nguyện tại xã Mai Châu",
