@@ -131,6 +131,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
             "view": view,
             "views": [(k, _view_title(k)) for k in VIEWS],
             "query": request.GET.urlencode(),
+            "can_report": selectors.reporting_organizations(user).exists(),
         },
     )
 

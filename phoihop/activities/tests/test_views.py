@@ -480,3 +480,11 @@ def test_focal_point_of_two_organizations_chooses_which_reports(s, client_for, m
     response = client.post(reverse("activities:create"), data)
     assert response.status_code == 302
     assert Activity.objects.get(uuid=data["uuid"]).organization == s.world.org_b
+
+
+def test_new_report_button_only_for_those_who_can_report(s, client_for):
+    create = reverse("activities:create")
+    assert create in client_for("focal_a").get(reverse("activities:list")).content.decode()
+    for role in ("secretariat", "leader"):
+        html = client_for(role).get(reverse("activities:list")).content.decode()
+        assert f'href="{create}"' not in html, role
