@@ -159,14 +159,6 @@ def test_articles_on_public_pages(world, client, title, lead, body):
     assert escape(article.lead) in detail
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "news/feeds.py gives the plain-text lead as the item description, which RSS and "
-        "Atom readers render as HTML: a lead holding <script> runs in a feed reader. "
-        "Fix: return escape(item.lead) from item_description, then remove this mark."
-    ),
-)
 @given(title=hostile, lead=hostile, body=hostile)
 @example(title="Tin", lead="<script>alert(1)</script>", body="x")
 @FUZZ
