@@ -65,6 +65,7 @@ def test_detail_shows_contents_targets_and_parties(
     assert "Đơn vị máu tiếp nhận" in page
     assert world.org_b.abbreviation in page
     assert "0/2" in page
+    assert " ," not in page  # lists read "A, B", never "A , B"
     # Focal points and leaders read; only the secretariat gets the editing controls.
     add = reverse("programs:content_add", args=[program.pk])
     assert add not in page
@@ -233,6 +234,9 @@ def test_sign_by_every_party_brings_it_in_force(world, client_for, settings, tmp
     program.refresh_from_db()
     assert program.status == ProgramStatus.IN_FORCE
     assert program.signed_on is not None
+    # The page names who signed, then their title (the two never run together).
+    page = secretariat.get(reverse("programs:detail", args=[program.pk])).content.decode()
+    assert "<strong>Hà Thị Lan</strong>, Chủ tịch" in page
     # Signing twice is refused, as a message on the form.
     again = secretariat.post(
         reverse("programs:sign", args=[party_b.pk]),
