@@ -66,7 +66,10 @@ class ActivityForm(forms.Form):
     not_for_publication = forms.BooleanField(
         label=_("Not for publication"),
         required=False,
-        help_text=_("Military matters: never shown on public pages."),
+        help_text=_(
+            "Tick it for a report that must stay internal (military matters, for example): "
+            "it never appears on public pages."
+        ),
     )
 
     def __init__(self, *args: Any, user: Any, activity: Activity | None = None, **kwargs: Any):
