@@ -97,40 +97,73 @@ def tsquery(groups: list[Group]) -> str:
     return " & ".join(parts)
 
 
+# How many of the newest matches are ranked; see index_sql.
+CANDIDATES = 1000
+
+
 def index_sql(
-    groups: list[Group], *, now: datetime.datetime, committees: list[int] | None, limit: int
+    groups: list[Group],
+    *,
+    now: datetime.datetime,
+    committees: list[int] | None,
+    limit: int,
+    candidates: int = CANDIDATES,
 ) -> tuple[str, list[Any]]:
     """SQL giving (entry id, kind, object id, rank) of the matches, best first.
 
     Pre-filter: public now, or of one of `committees` (None: any committee, for system
     admins; empty: public only). The permission policies decide afterwards.
+
+    Ranking is bounded: the full-text index finds the matches the user may see, only the
+    newest `candidates` of them (highest entry id, i.e. most recently indexed first) are
+    ranked (ts_rank / bm25), and the best `limit` of those are returned. A rare query has
+    fewer matches than that and is ranked completely; a very common one ("đảng", "tuyên
+    truyền") is ranked among its newest `candidates` matches only, so an old document that
+    would rank high may be left out. This keeps the cost of a query proportional to
+    `candidates`, not to how many documents contain a common word. Visibility is not
+    affected: the committee pre-filter applies before the cut, the policies after it.
     """
-    params: list[Any] = []
     if connection.vendor == "postgresql":
-        where = "e.document @@ q.query"
-        params.append(tsquery(groups))
-        select = (
-            "SELECT e.id, e.kind, e.object_id, ts_rank(e.document, q.query) AS rank "
-            "FROM search_searchentry e, to_tsquery('simple', %s) AS q(query) "
-        )
-        order = "rank DESC, e.id DESC"
-    else:
-        where = "search_fts MATCH %s"
-        params.append(fts5_match(groups))
-        select = (
-            "SELECT e.id, e.kind, e.object_id, -bm25(search_fts, 10.0, 1.0) AS rank "
-            "FROM search_fts JOIN search_searchentry e ON e.id = search_fts.rowid "
-        )
-        order = "rank DESC, e.id DESC"
-    visible = "(e.public_from IS NOT NULL AND e.public_from <= %s)"
-    params.append(now)
+        tsq = tsquery(groups)
+        visible, visible_params = _visible("e", now, committees)
+        sql = POSTGRES_SQL.replace("{visible}", visible)
+        return sql, [tsq, *visible_params, candidates, tsq, limit]
+    match = fts5_match(groups)
+    visible, visible_params = _visible("c", now, committees)
+    sql = SQLITE_SQL.replace("{visible}", visible)
+    return sql, [match, match, *visible_params, candidates, limit]
+
+
+# {visible} is the committee pre-filter (only %s placeholders and fixed aliases).
+POSTGRES_SQL = (
+    "SELECT c.id, c.kind, c.object_id, ts_rank(c.document, q.query) AS rank "
+    "FROM (SELECT e.id, e.kind, e.object_id, e.document FROM search_searchentry e "
+    "WHERE e.document @@ to_tsquery('simple', %s) AND {visible} "
+    "ORDER BY e.id DESC LIMIT %s) AS c, to_tsquery('simple', %s) AS q(query) "
+    "ORDER BY rank DESC, c.id DESC LIMIT %s"
+)
+# bm25 can only be computed in the query holding the MATCH: the outer query matches
+# again and keeps the rows of the bounded candidate subquery.
+SQLITE_SQL = (
+    "SELECT e.id, e.kind, e.object_id, -bm25(search_fts, 10.0, 1.0) AS rank "
+    "FROM search_fts JOIN search_searchentry e ON e.id = search_fts.rowid "
+    "WHERE search_fts MATCH %s AND search_fts.rowid IN ("
+    "SELECT search_fts.rowid FROM search_fts "
+    "JOIN search_searchentry c ON c.id = search_fts.rowid "
+    "WHERE search_fts MATCH %s AND {visible} "
+    "ORDER BY search_fts.rowid DESC LIMIT %s) "
+    "ORDER BY rank DESC, e.id DESC LIMIT %s"
+)
+
+
+def _visible(
+    alias: str, now: datetime.datetime, committees: list[int] | None
+) -> tuple[str, list[Any]]:
+    """The committee pre-filter on the index row `alias`, with its parameters."""
     if committees is None:
-        visible = "1 = 1"
-        params.pop()
-    elif committees:
-        marks = ", ".join(["%s"] * len(committees))
-        visible = f"({visible} OR e.committee_id IN ({marks}))"
-        params.extend(committees)
-    sql = f"{select}WHERE {where} AND {visible} ORDER BY {order} LIMIT %s"
-    params.append(limit)
-    return sql, params
+        return "1 = 1", []
+    public = f"({alias}.public_from IS NOT NULL AND {alias}.public_from <= %s)"
+    if not committees:
+        return public, [now]
+    marks = ", ".join(["%s"] * len(committees))
+    return f"({public} OR {alias}.committee_id IN ({marks}))", [now, *committees]

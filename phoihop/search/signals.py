@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models.signals import post_delete, post_save
 
+from phoihop.activities import events as activity_events
 from phoihop.activities.models import Activity
 from phoihop.news.models import Article, ArticleImage
 from phoihop.orgs.models import Organization
@@ -43,7 +44,13 @@ def _part_changed(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) 
         index.reindex(owner_model, [owner_id])
 
 
+def _activities_created(ids: Any) -> None:
+    """Reports inserted in bulk (activities_create_many) send no post_save."""
+    index.reindex(Activity, ids)
+
+
 def connect() -> None:
+    activity_events.register_created_listener(_activities_created)
     for model in OWNERS:
         post_save.connect(_saved, sender=model, dispatch_uid=f"search-save-{model.__name__}")
         post_delete.connect(_deleted, sender=model, dispatch_uid=f"search-del-{model.__name__}")

@@ -6,12 +6,16 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from phoihop.core import permissions
+from phoihop.dashboard import selectors as dashboard
 from phoihop.news.models import Article
+from phoihop.orgs.models import Organization
+from phoihop.programs.models import Program
 from phoihop.search.selectors import Hit, search
 
 KIND_LABELS = {
@@ -21,44 +25,75 @@ KIND_LABELS = {
     "practice": gettext_lazy("Good practice"),
     "organization": gettext_lazy("Organization"),
 }
-# Pages of the working app, by kind, tried in order (the first that exists is used).
+# Pages of the working app, by kind. A hit was already checked by its model's policy.
 INTERNAL_URLS = {
-    "program": ("programs:detail", "programs:program_detail"),
-    "activity": ("activities:detail", "activities:activity_detail"),
-    "practice": ("practices:detail", "practices:practice_detail"),
-    "organization": ("orgs:detail", "orgs:organization_detail"),
+    "program": "programs:detail",
+    "activity": "activities:detail",
+    "practice": "practices:detail",
 }
 
 
-def _first_url(names: tuple[str, ...], pk: int) -> str | None:
-    for name in names:
-        try:
-            return reverse(name, kwargs={"pk": pk})
-        except NoReverseMatch:
-            continue
-    return None
+def _organization_pages(user: Any, ids: list[int]) -> set[int]:
+    """The organizations whose summary page the user may open: every organization of a
+    committee the user reads as leader or secretariat, a focal point's own ones."""
+    if not ids or not user.is_authenticated:
+        return set()
+    shown = set()
+    by_committee: dict[int, list[Organization]] = {}
+    for org in Organization.objects.select_related("committee").filter(pk__in=ids):
+        by_committee.setdefault(org.committee_id, []).append(org)
+    for orgs in by_committee.values():
+        committee = orgs[0].committee
+        if dashboard.is_reader(user, committee):
+            shown.update(o.pk for o in orgs)
+        else:
+            own = set(dashboard.focal_organizations(user, committee).values_list("pk", flat=True))
+            shown.update(o.pk for o in orgs if o.pk in own)
+    return shown
 
 
-def _links(hits: list[Hit]) -> dict[tuple[str, int], str | None]:
+def _links(user: Any, hits: list[Hit]) -> dict[tuple[str, int], str | None]:
+    """Where each hit leads: the public page of a public article or program for visitors,
+    the working page of everything else for signed-in users; no link rather than a page
+    the user could not open."""
     links: dict[tuple[str, int], str | None] = {}
+    signed_in = bool(user.is_authenticated)
     article_ids = [h.object_id for h in hits if h.kind == "article"]
     articles = Article.objects.select_related("committee").in_bulk(article_ids)
+    organizations = _organization_pages(
+        user, [h.object_id for h in hits if h.kind == "organization"]
+    )
+    # A public program may be found by someone who may not open its working page.
+    program_ids = [h.object_id for h in hits if h.kind == "program"]
+    workable_programs = (
+        set(
+            permissions.restrict(Program.objects.filter(pk__in=program_ids), user).values_list(
+                "pk", flat=True
+            )
+        )
+        if signed_in and program_ids
+        else set()
+    )
     for hit in hits:
         key = (hit.kind, hit.object_id)
+        links[key] = None
         if hit.kind == "article":
             article = articles.get(hit.object_id)
-            if article is None:
-                links[key] = None
-            elif hit.public:
+            if article is not None and hit.public:
                 links[key] = reverse(
                     "news:article", kwargs={"code": article.committee.code, "slug": article.slug}
                 )
-            else:
+            elif article is not None and signed_in:
                 links[key] = reverse("news:manage_edit", kwargs={"pk": article.pk})
+        elif hit.kind == "organization":
+            if hit.object_id in organizations:
+                links[key] = reverse("dashboard:organization", kwargs={"pk": hit.object_id})
+        elif hit.kind == "program" and hit.object_id in workable_programs:
+            links[key] = reverse(INTERNAL_URLS["program"], kwargs={"pk": hit.object_id})
+        elif signed_in and hit.kind in ("activity", "practice"):
+            links[key] = reverse(INTERNAL_URLS[hit.kind], kwargs={"pk": hit.object_id})
         elif hit.kind == "program" and hit.public:
             links[key] = reverse("news:program", kwargs={"pk": hit.object_id})
-        else:
-            links[key] = _first_url(INTERNAL_URLS.get(hit.kind, ()), hit.object_id)
     return links
 
 
@@ -75,7 +110,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     results = search(request.user, text, page=page, kind=kind) if text else None
     rows: list[dict[str, Any]] = []
     if results is not None:
-        links = _links(results.hits)
+        links = _links(request.user, results.hits)
         rows = [
             {
                 "hit": hit,

@@ -229,3 +229,68 @@ class TestActivities:
         assert ("activity", draft.pk) in kinds(world.user("focal_a"), "xnhap")
         row = SearchEntry.objects.get(kind="activity", object_id=secret.pk)
         assert row.public_from is None
+
+
+def result_links(user, text):
+    """The links of the result list of the search page, as the user sees it."""
+    import re
+
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    response = client.get(reverse("search:search"), {"q": text})
+    assert response.status_code == 200
+    html = response.content.decode()
+    hits = html.split('<ol class="search-results">', 1)[1].split("</ol>", 1)[0]
+    return re.findall(r'<a href="([^"]+)"', hits)
+
+
+class TestResultLinks:
+    """Results lead to pages the user can open: working pages for signed-in members,
+    public pages only for visitors."""
+
+    def test_secretariat_result_leads_to_the_activity_page(self, world):
+        from phoihop.activities.tests import factories
+
+        s = factories.setup(world)
+        activity = factories.approved(s, title="Diễn tập phòng thủ XLIENKET")
+        url = reverse("activities:detail", kwargs={"pk": activity.pk})
+        secretariat = world.user("secretariat")
+        assert result_links(secretariat, "xlienket") == [url]
+        client = Client()
+        client.force_login(secretariat)
+        assert client.get(url).status_code == 200
+        assert result_links(None, "xlienket") == []
+
+    def test_programs_lead_to_the_working_page_or_the_public_one(self, world):
+        program = support.published_program(world)
+        words = program.title
+        public = reverse("news:program", kwargs={"pk": program.pk})
+        working = reverse("programs:detail", kwargs={"pk": program.pk})
+        support.published_article(world)
+        anonymous = result_links(None, words)
+        assert public in anonymous
+        assert working not in anonymous
+        assert working in result_links(world.user("secretariat"), words)
+        # Another committee's secretariat finds the public program, not its working page.
+        other = result_links(world.user("other_secretariat"), words)
+        assert public in other
+        assert working not in other
+
+    def test_anonymous_results_lead_only_to_public_pages(self, world):
+        support.published_article(world)
+        support.published_program(world)
+        links = result_links(None, "uy ban")
+        assert links
+        public_prefixes = (
+            reverse("news:programs"),
+            reverse("news:article", kwargs={"code": world.committee.code, "slug": "x"})[:-2],
+        )
+        assert all(link.startswith(public_prefixes) for link in links), links
+
+    def test_organizations_lead_to_their_summary_for_those_who_may_open_it(self, world):
+        summary = reverse("dashboard:organization", kwargs={"pk": world.org_a.pk})
+        assert summary in result_links(world.user("secretariat"), "chi huy quan su")
+        # focal_b finds the organization but reports for another one: no dead link.
+        assert ("organization", world.org_a.pk) in kinds(world.user("focal_b"), "chi huy quan su")
+        assert summary not in result_links(world.user("focal_b"), "chi huy quan su")
