@@ -98,7 +98,7 @@ def tsquery(groups: list[Group]) -> str:
 
 
 # How many of the newest matches are ranked; see index_sql.
-CANDIDATES = 1000
+CANDIDATES = 200
 
 
 def index_sql(
@@ -115,11 +115,12 @@ def index_sql(
     admins; empty: public only). The permission policies decide afterwards.
 
     Ranking is bounded: the full-text index finds the matches the user may see, only the
-    newest `candidates` of them (highest entry id, i.e. most recently indexed first) are
-    ranked (ts_rank / bm25), and the best `limit` of those are returned. A rare query has
-    fewer matches than that and is ranked completely; a very common one ("đảng", "tuyên
-    truyền") is ranked among its newest `candidates` matches only, so an old document that
-    would rank high may be left out. This keeps the cost of a query proportional to
+    newest `candidates` of them (highest entry id: index rows are created in the order
+    objects are first indexed) are ranked (ts_rank / bm25), and the best `limit` of those
+    are returned. A rare query has fewer matches than that and is ranked completely; a
+    very common one ("đảng", "tuyên truyền") is ranked among its newest `candidates`
+    matches only, so an old document that would rank high may be left out, and at most
+    `candidates` results are found. This keeps the cost of a query proportional to
     `candidates`, not to how many documents contain a common word. Visibility is not
     affected: the committee pre-filter applies before the cut, the policies after it.
     """
