@@ -93,6 +93,102 @@ class FigureCell(models.Model):
         return f"{self.program_id}/{self.content_id}/{self.locality_id}/{self.month}"
 
 
+class _Measures(models.Model):
+    """The measure columns shared by the summary tables (same meaning as FigureCell's)."""
+
+    measure = models.CharField(_("measure"), max_length=1, choices=Measure.choices)
+    target_group = models.ForeignKey(
+        "programs.TargetGroup",
+        verbose_name=_("target group"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    source = models.CharField(_("source"), max_length=10, blank=True)
+    indicator = models.ForeignKey(
+        "programs.Indicator",
+        verbose_name=_("indicator"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    count = models.PositiveIntegerField(_("reports"), default=0)
+    total = models.DecimalField(_("total"), max_digits=24, decimal_places=2, default=0)
+    denominator = models.DecimalField(_("denominator"), max_digits=24, decimal_places=2, default=0)
+    maximum = models.DecimalField(
+        _("largest value"), max_digits=18, decimal_places=2, null=True, blank=True
+    )
+    latest_end = models.DateField(_("latest end date"), null=True, blank=True)
+    latest_start = models.DateField(_("latest start date"), null=True, blank=True)
+    latest_activity = models.PositiveIntegerField(_("latest report"), null=True, blank=True)
+    latest_value = models.DecimalField(
+        _("latest value"), max_digits=18, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        abstract = True
+
+
+class FigureSummary(_Measures):
+    """FigureCell merged over locality and area: (program, content, month,
+    organization). Serves every breakdown not split or filtered by place."""
+
+    program = models.ForeignKey(
+        "programs.Program", verbose_name=_("program"), on_delete=models.CASCADE, related_name="+"
+    )
+    content = models.ForeignKey(
+        "programs.ProgramContent",
+        verbose_name=_("content"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    month = models.DateField(_("month"))
+    organization = models.ForeignKey(
+        "orgs.Organization",
+        verbose_name=_("organization"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("figure summary")
+        verbose_name_plural = _("figure summaries")
+        indexes = [
+            models.Index(fields=["program", "month", "content"], name="figures_summary_grain_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program_id}/{self.content_id}/{self.month}/{self.organization_id}"
+
+
+class FigurePlace(_Measures):
+    """FigureCell merged over content, of each report once (no organization):
+    (program, locality, area, month). Serves breakdowns by place and area."""
+
+    program = models.ForeignKey(
+        "programs.Program", verbose_name=_("program"), on_delete=models.CASCADE, related_name="+"
+    )
+    locality = models.ForeignKey(
+        "geo.AdminUnit", verbose_name=_("locality"), on_delete=models.CASCADE, related_name="+"
+    )
+    area = models.CharField(_("area classification"), max_length=40, blank=True)
+    month = models.DateField(_("month"))
+
+    class Meta:
+        verbose_name = _("figure place summary")
+        verbose_name_plural = _("figure place summaries")
+        indexes = [
+            models.Index(fields=["program", "month", "locality"], name="figures_place_grain_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program_id}/{self.locality_id}/{self.area}/{self.month}"
+
+
 class ProgramRollup(models.Model):
     """A program whose rollups are complete: readers may use them. Its row is also the
     lock that serializes rollup updates of the program."""

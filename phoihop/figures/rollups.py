@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Max, Q, QuerySet, Sum
+from django.db.models import Max, Model, Q, QuerySet, Sum
 
 from phoihop.activities import events
 from phoihop.activities.models import Activity
 from phoihop.core import clock
 from phoihop.figures import cells as fc
-from phoihop.figures.models import FigureCell, Measure, ProgramRollup
+from phoihop.figures.models import FigureCell, FigurePlace, FigureSummary, Measure, ProgramRollup
 from phoihop.programs.choices import Aggregation
 from phoihop.programs.models import Program
 
@@ -38,28 +38,26 @@ def _month_end(day: datetime.date) -> datetime.date:
 # -- cells <-> rows -------------------------------------------------------------------------
 
 
-def _rows(program_id: int, cells: dict[fc.CellKey, fc.Acc]) -> list[FigureCell]:
-    rows: list[FigureCell] = []
+def _rows(table: Table, program_id: int, cells: dict[fc.CellKey, fc.Acc]) -> list[Model]:
+    model = table.model
+    rows: list[Model] = []
     for key, acc in cells.items():
-        base = {
-            "program_id": program_id,
-            "content_id": key.content_id,
-            "locality_id": key.locality_id,
-            "area": key.area,
-            "month": key.month,
-            "organization_id": key.organization_id,
-        }
-        rows.append(FigureCell(measure=Measure.ACTIVITIES, count=acc.activities, **base))
+        base: dict[str, object] = {"program_id": program_id}
+        for name in table.grain:
+            base[name] = getattr(key, name)
+        if table.organizations:
+            base["organization_id"] = key.organization_id
+        elif key.organization_id is not None:
+            continue
+        rows.append(model(measure=Measure.ACTIVITIES, count=acc.activities, **base))
         for tg, n in sorted(acc.participants.items()):
-            rows.append(
-                FigureCell(measure=Measure.PARTICIPANTS, target_group_id=tg, total=n, **base)
-            )
+            rows.append(model(measure=Measure.PARTICIPANTS, target_group_id=tg, total=n, **base))
         for source, amount in sorted(acc.funding.items()):
-            rows.append(FigureCell(measure=Measure.FUNDING, source=source, total=amount, **base))
+            rows.append(model(measure=Measure.FUNDING, source=source, total=amount, **base))
         for ind, item in sorted(acc.indicators.items()):
             latest = item.latest_key
             rows.append(
-                FigureCell(
+                model(
                     measure=Measure.INDICATOR,
                     indicator_id=ind,
                     count=item.count,
@@ -150,69 +148,112 @@ def _cells_from_rows(rows: Iterable[tuple], *, as_total: bool = False) -> dict[f
 
 
 GRAIN = ("content_id", "locality_id", "area", "month")
-_PLACEHOLDERS = {"content_id": 0, "locality_id": 0, "area": "", "month": datetime.date(1, 1, 1)}
+_PLACEHOLDERS: dict[str, object] = {
+    "content_id": 0,
+    "locality_id": 0,
+    "area": "",
+    "month": datetime.date(1, 1, 1),
+}
+_MEASURE_FIELDS = _FIELDS[5:]  # measure … latest_value
 
 
-def _grouped(qs: QuerySet[FigureCell], keep: Iterable[str]) -> list[tuple]:
-    """Rows in the layout of _FIELDS, summed over the grain fields not kept."""
-    kept = [f for f in GRAIN if f in set(keep)]
-    if len(kept) == len(GRAIN):
-        return list(qs.values_list(*_FIELDS).order_by())
-    group = [*kept, "organization_id", "measure", "target_group_id", "source", "indicator_id"]
+@dataclass(frozen=True)
+class Table:
+    """A rollup table: the grain fields (of GRAIN) it keeps, and whether it holds the
+    per-organization rows besides "each report once"."""
+
+    name: str
+    model: type[Model]
+    grain: tuple[str, ...]
+    organizations: bool
+
+
+CELLS = Table("cell", FigureCell, GRAIN, True)
+# Merged over locality and area: every breakdown not split or filtered by place.
+SUMMARY = Table("summary", FigureSummary, ("content_id", "month"), True)
+# Merged over content, each report once: breakdowns by place or area.
+PLACE = Table("place", FigurePlace, ("locality_id", "area", "month"), False)
+SUMMARIES = (SUMMARY, PLACE)
+
+
+def _layout(row: dict) -> tuple:
+    return tuple(row[f] if f in row else _PLACEHOLDERS.get(f) for f in _FIELDS)
+
+
+def _grouped(
+    table: Table, qs: QuerySet, keep: Iterable[str], *, every_latest: bool = False
+) -> list[tuple]:
+    """Rows of `table` in the layout of _FIELDS, summed in the database over the grain
+    fields not kept (placeholders in their place). The "latest" key is read for the
+    indicators aggregated by it, or with `every_latest` for all (to write summaries
+    equal to the cells merged)."""
+    keep = set(keep)
+    kept = [f for f in table.grain if f in keep]
+    org = ["organization_id"] if table.organizations else []
+    if len(kept) == len(table.grain):
+        cols = [*kept, *org, *_MEASURE_FIELDS]
+        return [_layout(dict(zip(cols, r, strict=True))) for r in qs.values_list(*cols).order_by()]
+    group = [*kept, *org, "measure", "target_group_id", "source", "indicator_id"]
     summed = (
         qs.values(*group)
         .order_by()
         .annotate(n=Sum("count"), t=Sum("total"), d=Sum("denominator"), m=Max("maximum"))
     )
-    latest = (
-        qs.filter(
+    latest_qs = qs.filter(measure=Measure.INDICATOR, latest_end__isnull=False)
+    if not every_latest:
+        latest_qs = latest_qs.filter(indicator__aggregation=Aggregation.LATEST)
+    latest = latest_qs.values(*kept, *org, "indicator_id", *_LATEST).order_by()
+    rows: list[tuple] = []
+    for r in summed:
+        r["count"], r["total"], r["denominator"], r["maximum"] = r["n"], r["t"], r["d"], r["m"]
+        rows.append(_layout(r))
+    for r in latest:
+        r.update(
             measure=Measure.INDICATOR,
-            indicator__aggregation=Aggregation.LATEST,
-            latest_end__isnull=False,
+            target_group_id=None,
+            source="",
+            count=0,
+            total=Decimal(0),
+            denominator=Decimal(0),
+            maximum=None,
         )
-        .values(*kept, "organization_id", "indicator_id", *_LATEST)
-        .order_by()
-    )
-
-    def grain(row: dict) -> list:
-        return [row[f] if f in row else _PLACEHOLDERS[f] for f in GRAIN]
-
-    rows: list[tuple] = [
-        (
-            *grain(r),
-            r["organization_id"],
-            r["measure"],
-            r["target_group_id"],
-            r["source"],
-            r["indicator_id"],
-            r["n"],
-            r["t"],
-            r["d"],
-            r["m"],
-            None,
-            None,
-            None,
-            None,
-        )
-        for r in summed
-    ]
-    rows.extend(
-        (
-            *grain(r),
-            r["organization_id"],
-            Measure.INDICATOR,
-            None,
-            "",
-            r["indicator_id"],
-            0,
-            Decimal(0),
-            Decimal(0),
-            None,
-            *(r[f] for f in _LATEST),
-        )
-        for r in latest
-    )
+        rows.append(_layout(r))
     return rows
+
+
+def project(cells: dict[fc.CellKey, fc.Acc], table: Table) -> dict[fc.CellKey, fc.Acc]:
+    """Cells merged to the grain of `table` (placeholders for the fields it drops)."""
+    found: dict[fc.CellKey, fc.Acc] = {}
+    for key, acc in cells.items():
+        if not table.organizations and key.organization_id is not None:
+            continue
+        values = [getattr(key, f) if f in table.grain else _PLACEHOLDERS[f] for f in GRAIN]
+        k = fc.CellKey(*values, key.organization_id)  # type: ignore[arg-type, call-arg]
+        mine = found.get(k)
+        if mine is None:
+            mine = found[k] = fc.Acc()
+        mine.merge(acc)
+    return found
+
+
+def _choose(
+    keep: set[str],
+    *,
+    organizations: tuple[int, ...] | None,
+    contents: tuple[int, ...] | None,
+    by_organization: bool,
+) -> Table:
+    """The coarsest table holding the dimensions asked for."""
+    if keep <= set(SUMMARY.grain):
+        return SUMMARY
+    if (
+        keep <= set(PLACE.grain)
+        and organizations is None
+        and contents is None
+        and not by_organization
+    ):
+        return PLACE
+    return CELLS
 
 
 def stored_cells(program_id: int) -> dict[fc.CellKey, fc.Acc]:
@@ -235,6 +276,7 @@ def read_cells(
     organizations: tuple[int, ...] | None,
     contents: tuple[int, ...] | None = None,
     keep: Iterable[str] | None = None,
+    by_organization: bool = True,
 ) -> dict[fc.CellKey, fc.Acc] | None:
     """The cells from the rollups, or None when the slice needs the raw rows: a preview
     with submitted reports, dates not on month boundaries, several organizations at once
@@ -242,7 +284,9 @@ def read_cells(
 
     `keep`: the grain fields the caller splits by (of GRAIN); the others are summed in
     the database and left as placeholders (content 0, locality 0, area "", month
-    1/1/1), so a breakdown reads few rows however many reports there are."""
+    1/1/1), so a breakdown reads few rows however many reports there are. The coarsest
+    table holding them is read (SUMMARY, PLACE, else CELLS). `by_organization` False:
+    the caller needs only "each report once" (organization None) cells."""
     if (
         include_submitted
         or (date_from is not None and date_from.day != 1)
@@ -250,18 +294,24 @@ def read_cells(
         or (organizations is not None and len(organizations) != 1)
     ):
         return None
-    qs = FigureCell.objects.filter(program_id=program_id)
+    if not ProgramRollup.objects.filter(program_id=program_id).exists():
+        return None
+    keep = set(GRAIN if keep is None else keep)
+    table = _choose(
+        keep, organizations=organizations, contents=contents, by_organization=by_organization
+    )
+    qs = table.model._default_manager.filter(program_id=program_id)
     if date_from is not None:
         qs = qs.filter(month__gte=date_from)
     if date_to is not None:
         qs = qs.filter(month__lte=date_to)
     if contents is not None:
         qs = qs.filter(content_id__in=contents)
-    if not ProgramRollup.objects.filter(program_id=program_id).exists():
-        return None
     if organizations is not None:
         qs = qs.filter(organization_id=organizations[0])
-    rows = _grouped(qs, GRAIN if keep is None else keep)
+    elif not by_organization and table.organizations:
+        qs = qs.filter(organization_id__isnull=True)
+    rows = _grouped(table, qs, keep)
     if organizations is None:
         return _cells_from_rows(rows)
     cells = _cells_from_rows(rows, as_total=True)
@@ -282,17 +332,28 @@ def _months_with_reports(program_id: int) -> list[datetime.date]:
     return list(Activity.all_objects.filter(program_id=program_id).dates("start_date", "month"))
 
 
+def _bulk_create(rows: list[Model]) -> None:
+    by_model: dict[type[Model], list[Model]] = defaultdict(list)
+    for row in rows:
+        by_model[type(row)].append(row)
+    for model, items in by_model.items():
+        model._default_manager.bulk_create(items, batch_size=1000)
+
+
 @transaction.atomic
 def rebuild(program_id: int) -> int:
     """Recompute every cell of the program from the raw rows, a month at a time (cells
     never span months); the number of rows written."""
     _lock(program_id)
-    FigureCell.objects.filter(program_id=program_id).delete()
+    for table in (CELLS, *SUMMARIES):
+        table.model._default_manager.filter(program_id=program_id).delete()
     written = 0
     for month in _months_with_reports(program_id):
         cells = fc.raw_cells(program_id, date_from=month, date_to=_month_end(month))
-        rows = _rows(program_id, cells)
-        FigureCell.objects.bulk_create(rows, batch_size=1000)
+        rows = _rows(CELLS, program_id, cells)
+        for table in SUMMARIES:
+            rows += _rows(table, program_id, project(cells, table))
+        _bulk_create(rows)
         written += len(rows)
     now = clock.now()
     ProgramRollup.objects.update_or_create(
@@ -326,8 +387,26 @@ def _refresh(program_id: int, coarse: set[Coarse]) -> None:
         )
     )
     cells = fc.merge_cells(fc.cells_of(facts))
-    FigureCell.objects.bulk_create(_rows(program_id, cells), batch_size=1000)
+    _bulk_create(_rows(CELLS, program_id, cells))
+    _summarize(program_id, coarse)
     ProgramRollup.objects.filter(program_id=program_id).update(updated_at=clock.now())
+
+
+def _summarize(program_id: int, coarse: set[Coarse]) -> None:
+    """Replace the summary rows the refreshed cells feed: SUMMARY's (content, month) and
+    PLACE's (locality, month), merged in the database from the cells just written."""
+    by_content, by_place = Q(), Q()
+    for _, content, locality, month in coarse:
+        by_content |= Q(content_id=content, month=month)
+        by_place |= Q(locality_id=locality, month=month)
+    cells = FigureCell.objects.filter(program_id=program_id)
+    for table, where, source in (
+        (SUMMARY, by_content, cells.filter(by_content)),
+        (PLACE, by_place, cells.filter(by_place, organization_id__isnull=True)),
+    ):
+        table.model._default_manager.filter(where, program_id=program_id).delete()
+        merged = _cells_from_rows(_grouped(CELLS, source, table.grain, every_latest=True))
+        table.model._default_manager.bulk_create(_rows(table, program_id, merged), batch_size=1000)
 
 
 @dataclass
@@ -374,11 +453,13 @@ class Difference:
     cell: fc.CellKey
     stored: object  # the canonical form of the stored cell (None: missing)
     raw: object  # the canonical form computed from the raw rows (None: none expected)
+    table: str = CELLS.name  # or a summary table (SUMMARY.name, PLACE.name)
 
     def __str__(self) -> str:
         k = self.cell
+        prefix = "" if self.table == CELLS.name else f"{self.table} "
         return (
-            f"program {self.program_id}, content {k.content_id}, locality {k.locality_id}, "
+            f"{prefix}program {self.program_id}, content {k.content_id}, locality {k.locality_id}, "
             f"area {k.area or '-'}, month {k.month:%m/%Y}, "
             f"organization {k.organization_id or 'all'}: stored {self.stored!r}, raw {self.raw!r}"
         )
@@ -406,26 +487,30 @@ def _canonical(acc: fc.Acc) -> tuple:
 
 def differences(program_id: int) -> list[Difference]:
     """Stored cells against the raw computation, for one program, a month at a time."""
-    stored_months = set(
-        FigureCell.objects.filter(program_id=program_id)
-        .values_list("month", flat=True)
-        .distinct()
-        .order_by()
-    )
+    stored_months: set[datetime.date] = set()
+    for table in (CELLS, *SUMMARIES):
+        stored_months |= set(
+            table.model._default_manager.filter(program_id=program_id)
+            .values_list("month", flat=True)
+            .distinct()
+            .order_by()
+        )
     found = []
     for month in sorted(stored_months | set(_months_with_reports(program_id))):
-        rows = FigureCell.objects.filter(program_id=program_id, month=month)
-        stored = {
-            k: _canonical(v)
-            for k, v in _cells_from_rows(rows.values_list(*_FIELDS).order_by()).items()
-        }
-        raw = {
-            k: _canonical(v)
-            for k, v in fc.raw_cells(program_id, date_from=month, date_to=_month_end(month)).items()
-        }
-        for key in sorted(set(stored) | set(raw), key=repr):
-            if stored.get(key) != raw.get(key):
-                found.append(Difference(program_id, key, stored.get(key), raw.get(key)))
+        raw_cells = fc.raw_cells(program_id, date_from=month, date_to=_month_end(month))
+        for table in (CELLS, *SUMMARIES):
+            rows = table.model._default_manager.filter(program_id=program_id, month=month)
+            stored = {
+                k: _canonical(v)
+                for k, v in _cells_from_rows(_grouped(table, rows, table.grain)).items()
+            }
+            expected = raw_cells if table is CELLS else project(raw_cells, table)
+            raw = {k: _canonical(v) for k, v in expected.items()}
+            for key in sorted(set(stored) | set(raw), key=repr):
+                if stored.get(key) != raw.get(key):
+                    found.append(
+                        Difference(program_id, key, stored.get(key), raw.get(key), table.name)
+                    )
     return found
 
 

@@ -89,6 +89,7 @@ def _cells(
         organizations=organizations,
         contents=contents,
         keep=_grain_for(by),
+        by_organization=ft.ORGANIZATION in by,
     )
     if found is not None:
         cells, source = found, ft.ROLLUP
@@ -101,9 +102,9 @@ def _cells(
             organizations=organizations,
         )
         source = ft.RAW
-    if contents is not None:
-        wanted = set(contents)
-        cells = {k: v for k, v in cells.items() if k.content_id in wanted}
+        if contents is not None:  # the rollups filtered them in the database
+            wanted = set(contents)
+            cells = {k: v for k, v in cells.items() if k.content_id in wanted}
     return cells, source
 
 

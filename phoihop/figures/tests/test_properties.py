@@ -115,12 +115,29 @@ def _raw(program: Any, **kwargs: Any) -> ft.Breakdown:
 
 def _assert_rollups_equal_raw(s: f.Setup) -> None:
     assert rollups.differences(s.program.pk) == []
-    for by in ((), (ft.CONTENT, ft.ORGANIZATION), (ft.COMMUNE, ft.AREA), (ft.MONTH,)):
-        from_rollups = selectors.program_figures(s.program, by=by)
-        raw = _raw(s.program, by=by)
+    # Each read below is served by a different rollup table (rollups._choose): SUMMARY
+    # (no place), PLACE (place and area, each report once), CELLS (the rest).
+    slices: list[dict[str, Any]] = [
+        {},
+        {"by": (ft.CONTENT,)},
+        {"by": (ft.ORGANIZATION,)},
+        {"by": (ft.CONTENT, ft.ORGANIZATION)},
+        {"by": (ft.MONTH,)},
+        {"by": (ft.TARGET_GROUP,)},
+        {"by": (ft.COMMUNE, ft.AREA)},
+        {"by": (ft.DISTRICT,)},
+        {"by": (ft.AREA, ft.MONTH)},
+        {"by": (ft.COMMUNE, ft.ORGANIZATION)},
+        {"by": (ft.CONTENT,), "organizations": [s.world.org_a.pk]},
+        {"by": (ft.COMMUNE,), "organizations": [s.world.org_b.pk]},
+        {"by": (ft.COMMUNE,), "contents": [s.content.pk]},
+    ]
+    for kwargs in slices:
+        from_rollups = selectors.program_figures(s.program, **kwargs)
+        raw = _raw(s.program, **kwargs)
         if rollups.is_built(s.program.pk):
             assert from_rollups.source == ft.ROLLUP
-        assert dataclasses.replace(from_rollups, source=ft.RAW) == raw
+        assert dataclasses.replace(from_rollups, source=ft.RAW) == raw, kwargs
 
 
 def _sum_indicator(m: ft.Measures, pk: int) -> Decimal:
