@@ -17,7 +17,8 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any, overload
 
-from django.db.models import Model, Q
+from django.db.models import Count, Min, Model, Q
+from django.db.models.functions import TruncMonth, TruncQuarter
 from django.utils import timezone
 
 from phoihop.activities.models import Activity, NilReport
@@ -752,6 +753,12 @@ def _expected_organizations(program: Program, wanted: tuple[int, ...] | None) ->
     return {int(o) for o in org_ids}
 
 
+def _period_of(day: datetime.date, trunc: type[TruncMonth] | type[TruncQuarter]) -> datetime.date:
+    """The first day of the calendar month or quarter of `day` (as the database truncates)."""
+    month = day.month if trunc is TruncMonth else (day.month - 1) // 3 * 3 + 1
+    return day.replace(month=month, day=1)
+
+
 class _Received:
     """First day each organization × period was received, its series and nil reports."""
 
@@ -759,23 +766,33 @@ class _Received:
         self, program: Program, periods: list[ft.ReportingPeriod], org_ids: set[int]
     ) -> None:
         self.first: dict[tuple[int, int], datetime.date] = {}
-        self.series: dict[tuple[int, int], set[str]] = defaultdict(set)
+        self.reports: dict[tuple[int, int], int] = {}
         self.nil: set[tuple[int, int]] = set()
         if not periods:
             return
         self.periods = periods
-        rows = Activity.objects.filter(
-            program=program,
-            organization_id__in=org_ids,
-            submitted_at__isnull=False,
-            start_date__gte=periods[0].start,
-            start_date__lte=periods[-1].end,
-        ).values_list("organization_id", "start_date", "submitted_at", "series")
-        for org, start, submitted_at, series in rows:
-            for i, p in enumerate(periods):
-                if p.start <= start <= p.end:
-                    self.series[(org, i)].add(str(series))
-                    self._received((org, i), timezone.localdate(submitted_at))
+        # One grouped query: the first submission and the number of series of each
+        # organization × calendar month (or quarter) of the start date.
+        trunc = TruncMonth if program.reporting_frequency == Frequency.MONTH else TruncQuarter
+        index = {_period_of(p.start, trunc): i for i, p in enumerate(periods)}
+        rows = (
+            Activity.objects.filter(
+                program=program,
+                organization_id__in=org_ids,
+                submitted_at__isnull=False,
+                start_date__gte=periods[0].start,
+                start_date__lte=periods[-1].end,
+            )
+            .annotate(period=trunc("start_date"))
+            .values("organization_id", "period")
+            .order_by()
+            .annotate(first=Min("submitted_at"), n=Count("series", distinct=True))
+            .values_list("organization_id", "period", "first", "n")
+        )
+        for org, period_start, first, n in rows:
+            i = index[period_start]
+            self.reports[(org, i)] = n
+            self._received((org, i), timezone.localdate(first))
         nils = NilReport.objects.filter(
             program=program,
             organization_id__in=org_ids,
@@ -802,7 +819,7 @@ class _Received:
             organization_id=org,
             period=period,
             status=status,
-            reports=len(self.series.get((org, i), ())),
+            reports=self.reports.get((org, i), 0),
             nil_report=(org, i) in self.nil,
             received_on=got,
         )
