@@ -294,3 +294,29 @@ class TestResultLinks:
         # focal_b finds the organization but reports for another one: no dead link.
         assert ("organization", world.org_a.pk) in kinds(world.user("focal_b"), "chi huy quan su")
         assert summary not in result_links(world.user("focal_b"), "chi huy quan su")
+
+
+def test_common_queries_rank_the_newest_visible_matches(world):
+    """Ranking is bounded to the newest candidates; the committee pre-filter applies
+    before the cut, so unseen rows never take a visitor's places."""
+    from phoihop.search.query import index_sql
+
+    rows = [
+        SearchEntry.objects.create(
+            kind="bench",
+            object_id=i,
+            committee_id=world.committee.pk,
+            public_from=None if i == 3 else clock.now() - datetime.timedelta(days=1),
+            title=f"Tuyên truyền {i}",
+            folded_title=f"tuyen truyen {i}",
+        )
+        for i in range(4)
+    ]
+    sql, params = index_sql(
+        parse("tuyen truyen"), now=clock.now(), committees=[], limit=10, candidates=2
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = {row[0] for row in cursor.fetchall()}
+    # The newest row is not public: the two newest public ones are ranked.
+    assert found == {rows[2].pk, rows[1].pk}
