@@ -178,3 +178,11 @@ def test_owner_edits_the_description(world, client_for, practice):
     assert practice.description == "Giúp dân làm 12 km đường bê tông."
     assert practice.owner == world.org_a
     assert client_for("focal_b").get(url).status_code == 403
+
+
+def test_detail_lists_localities_with_plain_commas(world, client_for, practice):
+    practice.localities.set([world.commune, world.district])
+    page = client_for("secretariat").get(reverse("practices:detail", args=[practice.pk]))
+    html = page.content.decode()
+    assert f"{world.commune.name}," in html or f"{world.district.name}," in html
+    assert " ," not in html
