@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import Sum
 
 from phoihop.activities import events, services
 from phoihop.activities.models import Activity
 from phoihop.activities.tests import factories as f
 from phoihop.figures import rollups, selectors
 from phoihop.figures import types as ft
-from phoihop.figures.models import FigureCell, ProgramRollup
+from phoihop.figures.models import FigureCell, FigurePlace, FigureSummary, ProgramRollup
 
 pytestmark = pytest.mark.django_db
 
@@ -72,3 +73,41 @@ def test_verify_lists_differences_and_rebuild_repairs_them(s, capsys):
     FigureCell.objects.filter(program=s.program).delete()
     with pytest.raises(CommandError):
         call_command("figures", "verify")
+
+
+def test_summaries_are_kept_current_and_verified(s, capsys):
+    f.approved(s)
+    f.approved(s, title="Lần hai")
+    for model in (FigureSummary, FigurePlace):
+        reports = model.objects.filter(program=s.program, measure="n")
+        if model is FigureSummary:
+            reports = reports.filter(organization=None)
+        assert reports.aggregate(n=Sum("count"))["n"] == 2
+    assert rollups.differences(s.program.pk) == []
+    row = FigurePlace.objects.filter(program=s.program, measure="n").first()
+    row.count += 1
+    row.save()
+    with pytest.raises(CommandError, match="1 difference"):
+        call_command("figures", "verify")
+    assert f"place program {s.program.pk}" in capsys.readouterr().out
+    call_command("figures", "rebuild", "--program", str(s.program.pk))
+    assert rollups.differences(s.program.pk) == []
+
+
+def test_each_read_uses_the_coarsest_table():
+    def choose(keep, organizations=None, contents=None, by_organization=False):
+        return rollups._choose(
+            set(keep),
+            organizations=organizations,
+            contents=contents,
+            by_organization=by_organization,
+        )
+
+    assert choose(()) is rollups.SUMMARY
+    assert choose(("content_id", "month"), by_organization=True) is rollups.SUMMARY
+    assert choose(("month",), organizations=(1,), contents=(2,)) is rollups.SUMMARY
+    assert choose(("locality_id", "area")) is rollups.PLACE
+    assert choose(("locality_id",), by_organization=True) is rollups.CELLS
+    assert choose(("locality_id",), organizations=(1,)) is rollups.CELLS
+    assert choose(("locality_id",), contents=(1,)) is rollups.CELLS
+    assert choose(("content_id", "locality_id")) is rollups.CELLS
