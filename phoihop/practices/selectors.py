@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
@@ -54,3 +55,32 @@ def evaluations_of(practice: Practice, *, user: Any) -> QuerySet[Evaluation]:
         .select_related("recorded_by")
         .order_by("-evaluated_on", "-id")
     )
+
+
+def replicated_by_owner(
+    committee: Committee | int,
+    *,
+    program: Any = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> dict[int, int]:
+    """How many of each owner organization's models were replicated (at least one
+    replication since a day in the dates), counted as figures.practices_summary counts
+    `replicated` for the committee: with `program`, only models attached to one of its
+    contents. Keyed by the owner's id; organizations with none are absent."""
+    committee_id = committee if isinstance(committee, int) else committee.pk
+    replications = Replication.objects.filter(
+        practice__committee_id=committee_id, practice__deleted_at__isnull=True
+    )
+    if program is not None:
+        replications = replications.filter(practice__content__program=program)
+    if date_from is not None:
+        replications = replications.filter(since__gte=date_from)
+    if date_to is not None:
+        replications = replications.filter(since__lte=date_to)
+    rows = (
+        replications.values("practice__owner_id")
+        .annotate(models=Count("practice", distinct=True))
+        .values_list("practice__owner_id", "models")
+    )
+    return dict(rows)

@@ -26,6 +26,7 @@ from phoihop.figures import selectors as figures
 from phoihop.figures import types as ft
 from phoihop.geo.choices import AreaKind
 from phoihop.geo.models import AreaClassification
+from phoihop.practices import selectors as practice_selectors
 from phoihop.programs.models import Program
 
 VERSION = 1
@@ -81,6 +82,9 @@ def collect(
         program.committee, program=program, date_from=date_from, date_to=date_to
     )
 
+    replicated_by_owner = practice_selectors.replicated_by_owner(
+        program.committee, program=program, date_from=date_from, date_to=date_to
+    )
     completeness_by_org = {o.organization_id: o for o in complete.organizations}
     organizations = []
     for row in by_org.rows:
@@ -101,6 +105,7 @@ def collect(
                 "on_time": comp.on_time if comp else 0,
                 "reporting_rate": _s(comp.reporting_rate) if comp else None,
                 "on_time_rate": _s(comp.on_time_rate) if comp else None,
+                "replicated_practices": replicated_by_owner.get(org_id, 0),
             }
         )
     # Organizations expected to report but with no counted report still belong in the list.
@@ -122,6 +127,7 @@ def collect(
                     "on_time": comp.on_time,
                     "reporting_rate": _s(comp.reporting_rate),
                     "on_time_rate": _s(comp.on_time_rate),
+                    "replicated_practices": replicated_by_owner.get(comp.organization_id, 0),
                 }
             )
 

@@ -106,3 +106,58 @@ class ConferenceForm(forms.ModelForm):
 class NextProgramForm(forms.Form):
     year = forms.IntegerField(label=_("year of the new program"), min_value=2000, max_value=2100)
     title = forms.CharField(label=_("title of the new program"), max_length=400, required=False)
+
+
+class CarryOverForm(forms.Form):
+    """The ticks of the carry-over page: directions, unmet targets (with the target to
+    set for each) and the organization that leads the new contents."""
+
+    def __init__(self, *args: Any, directions: Any, targets: Any, leads: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["directions"] = forms.TypedMultipleChoiceField(
+            label=_("directions to add as new contents"),
+            choices=[(d.id, d.text) for d in directions if not d.carried],
+            coerce=int,
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+        )
+        self.fields["lead"] = forms.ModelChoiceField(
+            label=_("lead organization of the new contents"),
+            queryset=leads,
+            required=False,
+        )
+        self.fields["targets"] = forms.TypedMultipleChoiceField(
+            label=_("unmet targets to carry"),
+            choices=[(t.indicator_id, t.name) for t in targets if t.carried is None],
+            coerce=int,
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+        )
+        self.value_fields = {}
+        for t in targets:
+            if t.carried is None:
+                name = f"value_{t.indicator_id}"
+                self.fields[name] = forms.DecimalField(
+                    label=_("new target for “{name}”").format(name=t.name),
+                    min_value=0,
+                    max_digits=18,
+                    decimal_places=2,
+                    required=False,
+                    initial=t.proposed,
+                )
+                self.value_fields[t.indicator_id] = name
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("directions") and data.get("lead") is None:
+            self.add_error("lead", _("Choose the organization that leads the new contents."))
+        if not data.get("directions") and not data.get("targets") and not self.errors:
+            raise forms.ValidationError(_("Tick at least one direction or target to carry."))
+        return data
+
+    def values(self) -> dict[int, Any]:
+        return {
+            pk: self.cleaned_data.get(name)
+            for pk, name in self.value_fields.items()
+            if self.cleaned_data.get(name) is not None
+        }

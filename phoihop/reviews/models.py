@@ -361,3 +361,63 @@ class Commendation(CheckedModel):
 
     def audit_committee_id(self) -> int:
         return self.review.committee_id
+
+
+class CarriedItem(CheckedModel):
+    """What a review carried into the next program: a direction (which became a new
+    content) or an unmet target (which set the matching indicator's overall target).
+    One row per item and program, so carrying twice adds nothing."""
+
+    review = models.ForeignKey(ReviewPeriod, on_delete=models.CASCADE, related_name="carried")
+    program = models.ForeignKey(
+        "programs.Program", on_delete=models.CASCADE, related_name="carried_from_reviews"
+    )
+    direction = models.ForeignKey(
+        Direction, null=True, blank=True, on_delete=models.CASCADE, related_name="carried"
+    )
+    source_indicator = models.ForeignKey(
+        "programs.Indicator",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="carried_targets",
+    )
+    content = models.ForeignKey(
+        "programs.ProgramContent",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="carried_directions",
+    )
+    value = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("item carried to the next program")
+        verbose_name_plural = _("items carried to the next program")
+        ordering = ["review", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "direction"],
+                condition=Q(direction__isnull=False),
+                name="reviews_carried_direction_once",
+            ),
+            models.UniqueConstraint(
+                fields=["program", "source_indicator"],
+                condition=Q(source_indicator__isnull=False),
+                name="reviews_carried_target_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(direction__isnull=True, source_indicator__isnull=False)
+                | Q(direction__isnull=False, source_indicator__isnull=True),
+                name="reviews_carried_one_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.review_id} → {self.program_id}"
+
+    def audit_committee_id(self) -> int:
+        return self.review.committee_id

@@ -9,6 +9,7 @@
 
 from phoihop.core import permissions as p
 from phoihop.reviews.models import (
+    CarriedItem,
     Commendation,
     Direction,
     ReviewConference,
@@ -17,5 +18,5 @@ from phoihop.reviews.models import (
 )
 
 p.register_policy(ReviewPeriod)(p.tenant_policy("committee"))
-for _model in (ReviewConference, ReviewSection, Direction, Commendation):
+for _model in (ReviewConference, ReviewSection, Direction, Commendation, CarriedItem):
     p.register_policy(_model)(p.tenant_policy("review__committee"))

@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -38,9 +40,9 @@ from phoihop.core import services as core_services
 from phoihop.core.models import User
 from phoihop.core.workflow import Transitions
 from phoihop.orgs.models import Organization, Person
-from phoihop.programs.choices import ProgramStatus
-from phoihop.programs.models import Program
-from phoihop.reviews import events, figures_data, report
+from phoihop.programs.choices import Aggregation, ProgramStatus
+from phoihop.programs.models import Indicator, Program, ProgramContent
+from phoihop.reviews import events, figures_data, narrative, report
 from phoihop.reviews.article import article_for
 from phoihop.reviews.choices import (
     CommendationStatus,
@@ -49,6 +51,7 @@ from phoihop.reviews.choices import (
     SectionKey,
 )
 from phoihop.reviews.models import (
+    CarriedItem,
     Commendation,
     Direction,
     ReviewConference,
@@ -583,3 +586,152 @@ def review_start_next_program(
     return program_services.program_clone(
         actor=actor, source=program, year=year or program.year + 1, title=title
     )
+
+
+def proposed_target(item: Mapping[str, Any]) -> Decimal:
+    """The target offered for an unmet one: raised by the shortfall for indicators that
+    add up (what was not done this year is added to next year's), kept otherwise."""
+    target = Decimal(item["target"])
+    if item.get("aggregation") != Aggregation.SUM:
+        return target
+    result = Decimal(item["result"]) if item["result"] is not None else Decimal(0)
+    return target + max(target - result, Decimal(0))
+
+
+def unmet_targets(review: ReviewPeriod) -> dict[int, Mapping[str, Any]]:
+    """The review's unmet targets by the reviewed indicator's id (frozen figures for a
+    finalized review)."""
+    return {int(i["indicator_id"]): i for i in narrative.under_target(report.review_data(review))}
+
+
+def _content_title(text: str) -> str:
+    first = text.strip().splitlines()[0].strip() if text.strip() else ""
+    limit = ProgramContent._meta.get_field("title").max_length or 400
+    return first if len(first) <= limit else first[: limit - 1].rstrip() + "…"
+
+
+@dataclass(frozen=True)
+class CarryOverResult:
+    contents: list[ProgramContent]
+    targets: int
+    skipped: int  # already carried before
+
+
+def review_carry_over_apply(
+    *,
+    actor: User,
+    review: ReviewPeriod,
+    program: Program,
+    directions: Iterable[int] = (),
+    targets: Iterable[int] = (),
+    lead: Organization | None = None,
+    values: Mapping[int, Decimal | str] | None = None,
+) -> CarryOverResult:
+    """Carry the ticked directions and unmet targets of `review` into `program`, the next
+    program started from the reviewed one (still a draft): each direction becomes a new
+    content led by `lead`; each unmet target sets the overall target of the matching
+    indicator (its lineage is the reviewed one) to `values[id]` or the proposed target.
+    Items already carried into this program are skipped, so submitting twice adds
+    nothing. All or nothing."""
+    from phoihop.programs import services as program_services
+
+    permissions.require(actor, permissions.CHANGE, review)
+    if not permissions.can(actor, permissions.VIEW, program):
+        raise PermissionDenied
+    permissions.require(actor, permissions.CHANGE, program)
+    if program.previous_id != review.program_id:
+        raise ValidationError(
+            _("Directions and targets can only be carried into a program started from this one."),
+            code="not_next",
+        )
+    direction_ids = {int(i) for i in directions}
+    target_ids = {int(i) for i in targets}
+    values = values or {}
+    with transaction.atomic():
+        locked = _lock(review.pk)
+        carried = CarriedItem.objects.filter(program=program)
+        done_directions = set(
+            carried.filter(direction__isnull=False).values_list("direction_id", flat=True)
+        )
+        done_targets = set(
+            carried.filter(source_indicator__isnull=False).values_list(
+                "source_indicator_id", flat=True
+            )
+        )
+        chosen = list(locked.directions.filter(pk__in=direction_ids).order_by("order", "id"))
+        if len(chosen) != len(direction_ids):
+            raise ValidationError(
+                _("Some of the directions ticked are not in this review; reload the page."),
+                code="unknown_direction",
+            )
+        skipped = 0
+        contents: list[ProgramContent] = []
+        for direction in chosen:
+            if direction.pk in done_directions:
+                skipped += 1
+                continue
+            if lead is None:
+                raise ValidationError(
+                    {"lead": _("Choose the organization that leads the new contents.")},
+                    code="no_lead",
+                )
+            content = program_services.content_create(
+                actor=actor,
+                program=program,
+                title=_content_title(direction.text),
+                description=direction.text.strip(),
+                lead=lead,
+            )
+            contents.append(content)
+            core_services.model_create(
+                actor=actor,
+                obj=CarriedItem(
+                    review=locked, program=program, direction=direction, content=content
+                ),
+            )
+        unmet = unmet_targets(locked) if target_ids else {}
+        set_count = 0
+        for indicator_id in sorted(target_ids):
+            item = unmet.get(indicator_id)
+            if item is None:
+                raise ValidationError(
+                    _("Some of the targets ticked were met or are not in this review."),
+                    code="unknown_target",
+                )
+            if indicator_id in done_targets:
+                skipped += 1
+                continue
+            match = (
+                Indicator.objects.select_related("content")
+                .filter(content__program=program, lineage_id=indicator_id)
+                .order_by("pk")
+                .first()
+            )
+            if match is None:
+                raise ValidationError(
+                    _(
+                        "The indicator “{name}” is no longer in the new program: untick it "
+                        "or add the indicator back first."
+                    ).format(name=item["name"]),
+                    code="no_indicator",
+                )
+            raw = values.get(indicator_id)
+            try:
+                value = proposed_target(item) if raw in (None, "") else Decimal(str(raw))
+            except InvalidOperation:
+                raise ValidationError(
+                    _("Write the target for “{name}” as a number.").format(name=item["name"]),
+                    code="bad_value",
+                ) from None
+            target = program_services.target_set(actor=actor, indicator=match, value=value)
+            core_services.model_create(
+                actor=actor,
+                obj=CarriedItem(
+                    review=locked,
+                    program=program,
+                    source_indicator_id=indicator_id,
+                    value=target.value,
+                ),
+            )
+            set_count += 1
+        return CarryOverResult(contents=contents, targets=set_count, skipped=skipped)

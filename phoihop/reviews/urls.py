@@ -18,4 +18,9 @@ urlpatterns = [
     path("commendations/<int:pk>/decide/", views.commendation_decide, name="decide"),
     path("<int:pk>/conference/", views.conference, name="conference"),
     path("<int:pk>/carry-over/", views.carry_over, name="carry_over"),
+    path(
+        "<int:pk>/carry-over/<int:program_pk>/",
+        views.carry_over_apply,
+        name="carry_over_apply",
+    ),
 ]

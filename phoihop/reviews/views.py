@@ -26,6 +26,7 @@ from phoihop.reviews import report, selectors, services
 from phoihop.reviews.choices import ReviewStatus, SectionKey
 from phoihop.reviews.documents.pdf import PdfError
 from phoihop.reviews.forms import (
+    CarryOverForm,
     CommendationProposalForm,
     ConferenceForm,
     DecisionForm,
@@ -405,10 +406,10 @@ def carry_over(request: HttpRequest, pk: int) -> HttpResponse:
                     request,
                     _(
                         "The program for {year} has been started from this one, as a draft. "
-                        "Add the directions and unmet targets below to it."
+                        "Tick the directions and unmet targets to carry into it."
                     ).format(year=program.year),
                 )
-                return redirect(_program_url(program) or reverse("reviews:carry_over", args=[pk]))
+                return redirect("reviews:carry_over_apply", pk=pk, program_pk=program.pk)
     return render(
         request,
         "reviews/carry_over.html",
@@ -419,6 +420,75 @@ def carry_over(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "can_change": _can_change(request, review),
             "clone_url": _clone_url(review),
+            "next_programs": list(selectors.next_programs(review, request.user)),
+        },
+    )
+
+
+@login_required
+def carry_over_apply(request: HttpRequest, pk: int, program_pk: int) -> HttpResponse:
+    """Tick what the next program takes from this review, after it has been started."""
+    review = _review(request, pk, permissions.CHANGE)
+    program = selectors.next_program(review, request.user, program_pk)
+    directions, targets = selectors.carry_over_choices(review, program)
+    parties = list(program.parties.order_by("order", "id").values_list("organization", flat=True))
+    leads = (
+        Organization.objects.filter(committee_id=program.committee_id, deleted_at__isnull=True)
+        .exclude(valid_to__lt=program.period_start)
+        .order_by("name")
+    )
+    data = request.POST if request.method == "POST" else None
+    form = CarryOverForm(data, directions=directions, targets=targets, leads=leads)
+    if parties:
+        form.fields["lead"].initial = parties[0]
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.review_carry_over_apply(
+                actor=request.user,
+                review=review,
+                program=program,
+                directions=form.cleaned_data["directions"],
+                targets=form.cleaned_data["targets"],
+                lead=form.cleaned_data["lead"],
+                values=form.values(),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Carried into {program}: {contents} new contents, {targets} targets. "
+                    "Edit or delete them in the program before it is signed."
+                ).format(program=program, contents=len(result.contents), targets=result.targets),
+            )
+            if result.skipped:
+                messages.info(
+                    request,
+                    _("{count} items had already been carried and were left as they are.").format(
+                        count=result.skipped
+                    ),
+                )
+            return redirect("reviews:carry_over_apply", pk=pk, program_pk=program.pk)
+    rows = [
+        {"choice": t, "value": form[form.value_fields[t.indicator_id]]}
+        if t.indicator_id in form.value_fields
+        else {"choice": t, "value": None}
+        for t in targets
+    ]
+    return render(
+        request,
+        "reviews/carry_over_apply.html",
+        {
+            "title": _("Carry into {program}").format(program=program),
+            "review": review,
+            "program": program,
+            "directions": directions,
+            "rows": rows,
+            "form": form,
+            "program_url": _program_url(program),
+            "open_directions": any(not d.carried for d in directions),
+            "open_targets": any(t.carried is None for t in targets),
         },
     )
 

@@ -53,6 +53,27 @@ def commendation_of(world):
     )
 
 
+def next_program_of(world):
+    """A program started from the reviewed one (a draft)."""
+    from phoihop.programs import services as program_services
+    from phoihop.programs.models import Program
+
+    review = review_of(world)
+    found = Program.objects.filter(previous=review.program).order_by("pk").first()
+    if found is not None:
+        return found
+    # a year no other app's route data has taken in the committee
+    taken = set(
+        Program.all_objects.filter(committee=world.committee).values_list("year", flat=True)
+    )
+    year = review.program.year + 1
+    while year in taken:
+        year += 1
+    return program_services.program_clone(
+        actor=world.user("secretariat"), source=review.program, year=year
+    )
+
+
 def pk(world):
     return {"pk": review_of(world).pk}
 
@@ -87,4 +108,7 @@ ROUTES = {
     ),
     "reviews:conference": Route(kwargs=pk, expect=READ),
     "reviews:carry_over": Route(kwargs=pk, expect=READ),
+    "reviews:carry_over_apply": Route(
+        kwargs=lambda w: {**pk(w), "program_pk": next_program_of(w).pk}, expect=WRITE_PAGE
+    ),
 }
