@@ -53,3 +53,28 @@ def announce(kind: str, activity_ids: Sequence[int], *, organization_id: int | N
     change = ActivityChange(kind, tuple(activity_ids), organization_id)
     for listener in list(_listeners):
         listener(change)
+
+
+# -- rows written without signals --------------------------------------------------------
+# `activities_create_many` inserts with bulk_create, which sends no post_save. Modules
+# above this app that follow saves (the search index) register here to be told which new
+# reports were written, inside the same transaction. Kept apart from the listeners above:
+# a new draft changes no figures.
+CreatedListener = Callable[[Sequence[int]], None]
+_created_listeners: list[CreatedListener] = []
+
+
+def register_created_listener(listener: CreatedListener) -> CreatedListener:
+    """Usable as a decorator; registering the same function twice has no effect."""
+    if listener not in _created_listeners:
+        _created_listeners.append(listener)
+    return listener
+
+
+def announce_created(activity_ids: Sequence[int]) -> None:
+    """Called by bulk services inside their transaction."""
+    if not activity_ids:
+        return
+    ids = tuple(activity_ids)
+    for listener in list(_created_listeners):
+        listener(ids)

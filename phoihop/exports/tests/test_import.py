@@ -352,18 +352,17 @@ def test_interrupted_import_leaves_nothing_behind(
 ):
     template = _template(s)
     filled = fill(template, {A: [_activity_row(look, f"Hoạt động {n}") for n in range(5)]})
-    real = activity_services.activity_create
+    # New reports are written together (activities_create_many): the worker dies after
+    # the reports and their parts are inserted, before their audit events.
     calls = {"n": 0}
 
-    def crash_on_third(**kwargs):
+    def crash(**kwargs):
         calls["n"] += 1
-        if calls["n"] == 3:
-            raise RuntimeError("worker killed")
-        return real(**kwargs)
+        raise RuntimeError("worker killed")
 
-    monkeypatch.setattr(activity_services, "activity_create", crash_on_third)
+    monkeypatch.setattr(activity_services.audit, "record_many", crash)
     job = _upload(s, filled, django_capture_on_commit_callbacks)
-    assert calls["n"] == 3
+    assert calls["n"] == 1
     assert job.status == ImportStatus.FAILED
     assert not Activity.all_objects.exists()
     assert "không có dòng nào" in job.message.lower() or "nothing" in job.message.lower()
