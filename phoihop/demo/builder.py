@@ -652,7 +652,8 @@ class DemoBuilder:
                 actor=place.secretariat[0],
                 indicator=target.indicator,
                 organization=target.organization,
-                value=(target.value * factor).quantize(Decimal("0.1")),
+                # Counts stay whole: a target of "10.277,4 person-times" reads as a mistake.
+                value=(target.value * factor).quantize(Decimal("1")),
             )
 
     # -- activities -----------------------------------------------------------------
