@@ -17,6 +17,8 @@ from bench.common import measure, timed
 
 GOAL_PROVINCE_MS = 20
 GOAL_NATIONAL_MS = 200
+# Every figure a dashboard or review page reads must fit in the page's p99 budget.
+GOAL_PAGE_FIGURES_MS = 150
 
 # The full breakdown of a program: what the dashboard and the review report read.
 FULL_BY_NAMES = ("CONTENT", "ORGANIZATION", "COMMUNE")
@@ -43,6 +45,20 @@ def _full_breakdown(program) -> None:
     ft = _ft()
     figures.program_figures(program, by=tuple(getattr(ft, n) for n in FULL_BY_NAMES))
     figures.indicator_summary(program)
+
+
+def _review_figures(program) -> None:
+    """What the dashboard and the review report read, each once: totals and indicators,
+    by content, organization and commune, areas, the monthly trend, completeness."""
+    from phoihop.figures import selectors as figures
+
+    ft = _ft()
+    figures.indicator_summary(program)
+    for by in ((ft.CONTENT,), (ft.ORGANIZATION,), (ft.COMMUNE,)):
+        figures.program_figures(program, by=by)
+    figures.area_share(program)
+    figures.monthly_trend(program)
+    figures.completeness(program)
 
 
 def _rebuild_rollups() -> dict[str, Any]:
@@ -135,6 +151,15 @@ def figures(scale: str) -> dict[str, Any]:
     result: dict[str, Any] = {"year": year, "rollups": rollups, "table": []}
     one = programs[0]
     result["province_year"] = timed(lambda: _full_breakdown(one), repeat=15)
+    result["review_province_year"] = timed(lambda: _review_figures(one), repeat=15)
+    result["table"].append(
+        _line(
+            f"figures: dashboard and review reads, one province-year ({year})",
+            result["review_province_year"],
+            None,
+            GOAL_PAGE_FIGURES_MS,
+        )
+    )
     with tempfile.TemporaryDirectory() as tmp:
         result["duckdb_province_year"] = _duckdb_reference([one], Path(tmp))
         result["table"].append(
@@ -438,6 +463,137 @@ def search(scale: str) -> dict[str, Any]:
                 "",
                 "goal < 30 ms",
                 "meets" if p95 < 30 else "**misses**",
+            ]
+        ],
+    }
+
+
+# -- Excel import ------------------------------------------------------------------------
+EXCEL_ROWS = int(os.environ.get("BENCH_EXCEL_ROWS", "50000"))
+GOAL_EXCEL_RATIO = 0.5  # the import at least half openpyxl's read-only rate
+
+
+def _excel_setup():
+    """The first program open for drafting, the organization leading its first content,
+    and a focal point of that organization (added to the bench DB if missing)."""
+    import datetime
+
+    from phoihop.activities.services import DRAFTING
+    from phoihop.core.models import User
+    from phoihop.orgs.choices import Role
+    from phoihop.orgs.models import RoleAssignment
+    from phoihop.programs.models import Program
+
+    program = Program.objects.filter(status__in=DRAFTING).order_by("pk").first()
+    organization = program.contents.order_by("pk").first().lead
+    user, _created = User.objects.get_or_create(username="bench-excel-focal")
+    RoleAssignment.objects.get_or_create(
+        user=user,
+        role=Role.FOCAL,
+        committee_id=program.committee_id,
+        organization=organization,
+        defaults={"valid_from": datetime.date(2016, 1, 1)},
+    )
+    return program, organization, user
+
+
+def _excel_workbook(look, rows: int) -> bytes:
+    """A filled template as the exports tests build it (one participant row a report)."""
+    import datetime
+    import io
+    import uuid
+
+    from openpyxl import Workbook
+
+    from phoihop.exports import workbook
+
+    wb = Workbook(write_only=True)
+    content, commune = look.contents.labels[0], look.communes.labels[0]
+    group = look.groups.labels[0]
+    sheets = {name: wb.create_sheet(name) for name in workbook.DATA_SHEETS}
+    for sheet in sheets.values():
+        sheet.append(["header"])
+    wb.create_sheet(workbook.INSTRUCTIONS)
+    start = look.program.period_start
+    days = max(1, (look.program.period_end - start).days + 1)
+    for n in range(rows):
+        key = str(uuid.uuid4())
+        day = start + datetime.timedelta(days=n % days)
+        sheets[workbook.ACTIVITIES].append(
+            [key, content, f"Hoạt động số {n}", day, day, commune, n, None, None, None, "Không", ""]
+        )
+        sheets[workbook.PARTICIPANTS].append([key, group, n % 50 + 1])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _openpyxl_read(path: Path) -> int:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path, read_only=True, data_only=True)
+    count = 0
+    for sheet in wb.worksheets:
+        for _row in sheet.iter_rows(values_only=True):
+            count += 1
+    wb.close()
+    return count
+
+
+@measure("excel")
+def excel(scale: str) -> dict[str, Any]:
+    """openpyxl's read-only iteration of a filled template against the whole import
+    (checks, validation, writes) of the same file; the import is rolled back."""
+    import time
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import transaction
+
+    from phoihop.exports import services as export_services
+    from phoihop.exports import workbook
+    from phoihop.exports.models import ImportStatus
+
+    program, organization, user = _excel_setup()
+    look = workbook.lookups(program, organization)
+    data = _excel_workbook(look, EXCEL_ROWS)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "excel.xlsx"
+        path.write_bytes(data)
+        started = time.perf_counter()
+        _openpyxl_read(path)
+        read_s = time.perf_counter() - started
+    with transaction.atomic():
+        job = export_services.import_job_create(
+            actor=user,
+            program=program,
+            organization=organization,
+            file=SimpleUploadedFile("excel.xlsx", data),
+            name="excel.xlsx",
+        )
+        started = time.perf_counter()
+        job = export_services.import_run(job_id=job.pk)
+        import_s = time.perf_counter() - started
+        status, created, message = job.status, job.created_count, job.message
+        transaction.set_rollback(True)  # the bench DB keeps its data; the queued run finds nothing
+    read_rate, import_rate = EXCEL_ROWS / read_s, EXCEL_ROWS / import_s
+    ratio = import_rate / read_rate
+    ok = status == ImportStatus.DONE and created == EXCEL_ROWS
+    return {
+        "rows": EXCEL_ROWS,
+        "openpyxl_seconds": round(read_s, 2),
+        "import_seconds": round(import_s, 2),
+        "openpyxl_rows_per_s": round(read_rate),
+        "import_rows_per_s": round(import_rate),
+        "ratio": round(ratio, 3),
+        "status": status,
+        "message": message,
+        "table": [
+            [
+                f"excel: import of {EXCEL_ROWS:,} new reports",
+                f"{import_rate:,.0f} rows/s",
+                f"openpyxl read-only {read_rate:,.0f} rows/s",
+                f"ratio {ratio:.2f}; goal ≥ {GOAL_EXCEL_RATIO}",
+                "meets" if ok and ratio >= GOAL_EXCEL_RATIO else "**misses**",
             ]
         ],
     }
