@@ -105,8 +105,6 @@ def test_failed_logins_lock_the_account(world):
 
 @pytest.mark.django_db
 def test_an_english_browser_still_gets_vietnamese():
-    response = Client(headers={"Accept-Language": "en-US,en;q=0.9"}).get(
-        reverse("login")
-    )
+    response = Client(headers={"Accept-Language": "en-US,en;q=0.9"}).get(reverse("login"))
     assert '<html lang="vi">' in response.content.decode()
     assert response["Content-Language"] == "vi"
