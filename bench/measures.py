@@ -514,11 +514,11 @@ def _excel_workbook(look, rows: int) -> bytes:
     for sheet in sheets.values():
         sheet.append(["header"])
     wb.create_sheet(workbook.INSTRUCTIONS)
-    start = look.program.period_start
-    days = max(1, (look.program.period_end - start).days + 1)
+    # The last two months of the program: communes merged mid-period exist by then.
+    end = look.program.period_end
     for n in range(rows):
         key = str(uuid.uuid4())
-        day = start + datetime.timedelta(days=n % days)
+        day = end - datetime.timedelta(days=n % 60)
         sheets[workbook.ACTIVITIES].append(
             [key, content, f"Hoạt động số {n}", day, day, commune, n, None, None, None, "Không", ""]
         )
