@@ -111,3 +111,17 @@ class ReadOnlyAdmin(ServiceModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class AdministratorsOnlyAdmin(ReadOnlyAdmin):
+    """Derived tables (rollups, the search index): shown to system administrators only;
+    everyone else reads them through the selectors built on them."""
+
+    administrators_only = True
+    status_fields: tuple[str, ...] = ()
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_active and request.user.is_superuser)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_active and request.user.is_superuser)

@@ -9,6 +9,6 @@ class FiguresConfig(AppConfig):
 
     def ready(self) -> None:
         # Rollups are updated inside the transaction of every change activities announce.
-        from phoihop.figures import rollups
+        from phoihop.figures import policies, rollups  # noqa: F401  policies register
 
         rollups.register()

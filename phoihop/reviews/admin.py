@@ -19,12 +19,14 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from phoihop.core import permissions
+from phoihop.core.admin_base import ReadOnlyAdmin
 from phoihop.core.admin_forms import ReadOnlyInline, ServiceFormAdmin
 from phoihop.core.models import User
 from phoihop.orgs.models import Organization, Person
 from phoihop.programs.models import Program
 from phoihop.reviews import services
 from phoihop.reviews.models import (
+    CarriedItem,
     Commendation,
     Direction,
     ReviewConference,
@@ -340,3 +342,12 @@ class ReviewConferenceAdmin(ReviewsAdmin):
             programs_signed=signed,
         )
         self.adopt(obj, updated)
+
+
+@admin.register(CarriedItem)
+class CarriedItemAdmin(ReadOnlyAdmin):
+    """What was carried from a review into the next program (written by the carry-over)."""
+
+    status_fields = ()
+    list_display = ("review", "program", "direction", "source_indicator")
+    list_select_related = ("review", "program", "direction", "source_indicator")

@@ -9,7 +9,7 @@ class SearchConfig(AppConfig):
 
     def ready(self) -> None:
         from phoihop.core import menu
-        from phoihop.search import signals
+        from phoihop.search import policies, signals  # noqa: F401  policies register
 
         signals.connect()
         menu.register(
