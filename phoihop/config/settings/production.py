@@ -63,18 +63,24 @@ if not os.environ.get("EMAIL_HOST"):
     }
 
 # Several app servers: static files are built once per release (collectstatic) and the
-# manifest is shared; media may go to S3-compatible storage (docs/deploy.md) when
-# django-storages is installed and MEDIA_STORAGE=s3.
-if os.environ.get("MEDIA_STORAGE") == "s3":
+# manifest is shared; media go to S3-compatible storage (MinIO, a provider's object
+# storage) when PHOIHOP_S3_BUCKET is set (docs/deploy.md). The bucket stays private:
+# every file is read through the storage API or a short-lived signed URL.
+if s3_bucket := os.environ.get("PHOIHOP_S3_BUCKET"):
     STORAGES = {
         **STORAGES,
         "default": {
             "BACKEND": "storages.backends.s3.S3Storage",
             "OPTIONS": {
-                "bucket_name": os.environ["S3_BUCKET"],
-                "endpoint_url": os.environ.get("S3_ENDPOINT_URL"),
+                "bucket_name": s3_bucket,
+                "endpoint_url": os.environ.get("PHOIHOP_S3_ENDPOINT_URL") or None,
+                "region_name": os.environ.get("PHOIHOP_S3_REGION") or None,
+                "access_key": os.environ.get("PHOIHOP_S3_ACCESS_KEY_ID") or None,
+                "secret_key": os.environ.get("PHOIHOP_S3_SECRET_ACCESS_KEY") or None,
+                "location": os.environ.get("PHOIHOP_S3_PREFIX", "media"),
                 "default_acl": "private",
                 "querystring_auth": True,
+                "querystring_expire": 300,
                 "file_overwrite": False,
             },
         },

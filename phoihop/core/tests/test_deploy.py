@@ -202,3 +202,48 @@ def test_other_database_errors_stay_errors():
     assert dbfaults.classify(OperationalError("no such table: x")) is None
     assert dbfaults.classify(IntegrityError("UNIQUE constraint failed")) is None
     assert dbfaults.classify(ValueError("database is locked")) is None
+
+
+_STORAGE_PROBE = """
+import json
+from django.core.files.storage import storages
+s = storages["default"]
+print(json.dumps({
+    "class": f"{type(s).__module__}.{type(s).__qualname__}",
+    "bucket": getattr(s, "bucket_name", None),
+    "endpoint": getattr(s, "endpoint_url", None),
+    "acl": getattr(s, "default_acl", None),
+    "overwrite": getattr(s, "file_overwrite", None),
+    "url": s.url("reports/a.pdf"),
+}))
+"""
+
+
+def test_media_go_to_s3_when_a_bucket_is_configured(tmp_path):
+    """PHOIHOP_S3_* switch the media storage to django-storages' S3 backend; a signed
+    URL on the configured endpoint is built locally (no network)."""
+    env = _production_env(
+        tmp_path,
+        PHOIHOP_S3_BUCKET="phoihop-media",
+        PHOIHOP_S3_ENDPOINT_URL="https://s3.example.invalid",
+        PHOIHOP_S3_REGION="us-east-1",
+        PHOIHOP_S3_ACCESS_KEY_ID="AKIAEXAMPLE",
+        PHOIHOP_S3_SECRET_ACCESS_KEY="secret-example",
+    )
+    result = _phoihop(env, "shell", "-c", _STORAGE_PROBE)
+    assert result.returncode == 0, result.stdout + result.stderr
+    found = json.loads(result.stdout.strip().splitlines()[-1])
+    assert found["class"] == "storages.backends.s3.S3Storage"
+    assert found["bucket"] == "phoihop-media"
+    assert found["endpoint"] == "https://s3.example.invalid"
+    assert found["acl"] == "private"
+    assert found["overwrite"] is False
+    assert found["url"].startswith("https://s3.example.invalid/phoihop-media/media/reports/a.pdf?")
+    assert "Signature" in found["url"]
+
+
+def test_media_stay_on_disk_without_a_bucket(tmp_path):
+    result = _phoihop(_production_env(tmp_path), "shell", "-c", _STORAGE_PROBE)
+    assert result.returncode == 0, result.stdout + result.stderr
+    found = json.loads(result.stdout.strip().splitlines()[-1])
+    assert found["class"] == "django.core.files.storage.filesystem.FileSystemStorage"
