@@ -37,7 +37,7 @@ from phoihop.activities.forms import (
 from phoihop.activities.models import Activity, Attachment, Credit
 from phoihop.activities.policies import CONFIRM, REVISE
 from phoihop.activities.tables import ActivityTable, QueueTable, export_dataset
-from phoihop.core import permissions
+from phoihop.core import permissions, spreadsheet
 from phoihop.core.models import User
 from phoihop.geo.selectors import search_communes
 
@@ -114,9 +114,9 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     if export in EXPORT_FORMATS:
         RequestConfig(request, paginate=False).configure(table)
         dataset = export_dataset(table, export)
-        content = dataset.export(export)
+        content = spreadsheet.dataset_export(dataset, export)
         if export == "csv":
-            content = "\ufeff" + content  # a BOM, so that Excel reads the Vietnamese as UTF-8
+            content = "\ufeff" + str(content)  # a BOM, so that Excel reads the Vietnamese as UTF-8
         response = HttpResponse(content, content_type=EXPORT_TYPES[export])
         response["Content-Disposition"] = f'attachment; filename="bao-cao-hoat-dong.{export}"'
         return response

@@ -44,3 +44,53 @@ def xlsx_text_cells(cells: Iterable[Any]) -> None:
     for cell in cells:
         if cell.data_type == "f" and isinstance(cell.value, str):
             cell.data_type = "s"
+
+
+def csv_text(headers: Iterable[Any], rows: Iterable[Iterable[Any]]) -> str:
+    """A CSV document (no BOM) of headers and rows, every text guarded."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([csv_value(v) for v in headers])
+    for row in rows:
+        writer.writerow([csv_value("" if v is None else v) for v in row])
+    return out.getvalue()
+
+
+def xlsx_bytes(headers: Iterable[Any], rows: Iterable[Iterable[Any]], title: str = "") -> bytes:
+    """An .xlsx workbook of one sheet: bold headers, frozen first row, every text a text
+    cell (never a formula)."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    if title:
+        sheet.title = "".join(c for c in title if c not in "\\*?:/[]")[:31] or "Sheet"
+    sheet.append([str(v) for v in headers])
+    bold = Font(bold=True)
+    for cell in sheet[1]:
+        cell.font = bold
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+    sheet.freeze_panes = "A2"
+    for row in rows:
+        sheet.append(list(row))
+        xlsx_text_cells(sheet[sheet.max_row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def dataset_export(dataset: Any, fmt: str) -> str | bytes:
+    """A tablib Dataset as 'csv' (str, no BOM) or 'xlsx' (bytes), formula-safe; tablib's
+    own export would write a text starting with '=' as a formula."""
+    if fmt == "csv":
+        return csv_text(dataset.headers or [], dataset)
+    if fmt == "xlsx":
+        return xlsx_bytes(dataset.headers or [], dataset, title=dataset.title or "")
+    raise ValueError(fmt)

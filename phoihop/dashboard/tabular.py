@@ -15,6 +15,8 @@ from typing import Any
 from django.http import HttpResponse
 from django.utils.text import slugify
 
+from phoihop.core import spreadsheet
+
 NUMBER = "num"
 PERCENT = "pct"
 TEXT = "text"
@@ -71,9 +73,9 @@ def csv_response(table: DataTable) -> HttpResponse:
     out = io.StringIO()
     out.write("\ufeff")  # Excel opens UTF-8 CSV with Vietnamese correctly only with a BOM
     writer = csv.writer(out)
-    writer.writerow([c.label for c in table.columns])
+    writer.writerow([spreadsheet.csv_value(c.label) for c in table.columns])
     for row in table.rows:
-        writer.writerow([_plain(v) for v in row])
+        writer.writerow([spreadsheet.csv_value(_plain(v)) for v in row])
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename(table)}.csv"'
     return response
@@ -87,10 +89,12 @@ def xlsx_response(table: DataTable) -> HttpResponse:
     sheet = book.active
     sheet.title = table.title[:31] or "Sheet"  # Excel's limit on sheet names
     sheet.append([c.label for c in table.columns])
+    spreadsheet.xlsx_text_cells(sheet[1])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in table.rows:
         sheet.append([_plain(v) for v in row])
+        spreadsheet.xlsx_text_cells(sheet[sheet.max_row])
     for index, column in enumerate(table.columns, start=1):
         if column.kind == PERCENT:
             for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
@@ -98,6 +102,7 @@ def xlsx_response(table: DataTable) -> HttpResponse:
     if table.note:
         sheet.append([])
         sheet.append([table.note])
+        spreadsheet.xlsx_text_cells(sheet[sheet.max_row])
     out = io.BytesIO()
     book.save(out)
     response = HttpResponse(

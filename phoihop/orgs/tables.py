@@ -15,10 +15,15 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_tables2.export import TableExport
 
+from phoihop.core import spreadsheet
 from phoihop.orgs.models import Person
 
 PER_PAGE = 25
 EXPORT_FORMATS = ("csv", "xlsx")
+EXPORT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 def configure(request: HttpRequest, table: tables.Table, per_page: int = PER_PAGE) -> tables.Table:
@@ -35,11 +40,13 @@ def export_response(request: HttpRequest, table: tables.Table, name: str) -> Htt
     tables.RequestConfig(request, paginate=False).configure(table)
     stamp = timezone.localdate().strftime("%Y%m%d")
     exporter = TableExport(fmt, table, exclude_columns=("actions",))
-    response = exporter.response(f"{name}-{stamp}.{fmt}")
+    # Written by core.spreadsheet, not tablib: a name typed as "=HYPERLINK(…)" stays text.
+    content = spreadsheet.dataset_export(exporter.dataset, fmt)
     if fmt == "csv":
         # Excel reads a CSV as UTF-8 (Vietnamese intact) only when it starts with a BOM.
-        response.content = "\ufeff".encode() + response.content
-        response["Content-Type"] = "text/csv; charset=utf-8"
+        content = "\ufeff" + str(content)
+    response = HttpResponse(content, content_type=EXPORT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.{fmt}"'
     return response
 
 

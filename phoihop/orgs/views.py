@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from phoihop.core import permissions
+from phoihop.core import permissions, spreadsheet
 from phoihop.core.models import User
 from phoihop.orgs import services
 from phoihop.orgs.filtersets import PeopleFilter
@@ -155,7 +155,8 @@ def people_import_sheet(request: HttpRequest) -> HttpResponse:
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(headings)
-        writer.writerows(rows)
+        # Names and organizations come from the uploaded sheet: a "=…" stays text.
+        writer.writerows([spreadsheet.csv_value(v) for v in row] for row in rows)
         response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="tai-khoan-{stamp}.csv"'
     else:
@@ -167,6 +168,7 @@ def people_import_sheet(request: HttpRequest) -> HttpResponse:
         sheet.append(headings)
         for row in rows:
             sheet.append(row)
+            spreadsheet.xlsx_text_cells(sheet[sheet.max_row])
         for column, width in zip("ABCDEF", (28, 36, 14, 28, 14, 18), strict=True):
             sheet.column_dimensions[column].width = width
         buffer = io.BytesIO()

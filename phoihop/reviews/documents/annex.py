@@ -22,6 +22,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.properties import CalcProperties
 
+from phoihop.core.spreadsheet import set_text
 from phoihop.reviews.documents.model import AnnexSheet
 
 FONT = "Times New Roman"
@@ -70,18 +71,19 @@ def _fill(sheet, spec: AnnexSheet, heading: str) -> dict[str, object]:
     values: dict[str, object] = {}
     ncols = len(spec.headers)
     last = get_column_letter(ncols)
-    sheet["A1"] = spec.title.upper()
+    set_text(sheet["A1"], spec.title.upper())  # titles and names are text, never formulas
     sheet["A1"].font = Font(name=FONT, size=13, bold=True)
     sheet["A1"].alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     sheet.merge_cells(f"A1:{last}1")
     sheet.row_dimensions[1].height = 36
-    sheet["A2"] = heading
+    set_text(sheet["A2"], heading)
     sheet["A2"].font = Font(name=FONT, size=12, italic=True)
     sheet["A2"].alignment = Alignment(horizontal="center", wrap_text=True)
     sheet.merge_cells(f"A2:{last}2")
     sheet.row_dimensions[2].height = 32
     for col, text in enumerate(spec.headers, start=1):
-        cell = sheet.cell(row=4, column=col, value=text)
+        cell = sheet.cell(row=4, column=col)
+        set_text(cell, text)
         cell.font = Font(name=FONT, size=12, bold=True)
         cell.fill = HEAD_FILL
         cell.border = BOX
@@ -95,7 +97,7 @@ def _fill(sheet, spec: AnnexSheet, heading: str) -> dict[str, object]:
             if (col - 1) in ratio:
                 value = _ratio_formula(cell, row, ratio[col - 1], row_no, values)
             else:
-                cell.value = value
+                set_text(cell, value)
             cell.font = Font(name=FONT, size=12)
             cell.border = BOX
             is_number = isinstance(value, int | float)
