@@ -14,4 +14,4 @@ class UploadForm(forms.Form):
 
 
 class CommitteeImportForm(forms.Form):
-    file = forms.FileField(label=_("Export file (.json)"))
+    file = forms.FileField(label=_("Transfer file (.zip, or .json)"))

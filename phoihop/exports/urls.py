@@ -18,7 +18,7 @@ urlpatterns = [
     ),
     path("reviews/<int:pk>/figures.<str:fmt>", views.review_breakdown, name="review_breakdown"),
     path(
-        "committees/<int:pk>/programs.json",
+        "committees/<int:pk>/programs.zip",
         views.committee_programs,
         name="committee_programs",
     ),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any, cast
 
 from django.contrib import messages
@@ -192,11 +191,9 @@ def _committee(request: HttpRequest, pk: int) -> Committee:
 @require_GET
 def committee_programs(request: HttpRequest, pk: int) -> HttpResponse:
     committee = _committee(request, pk)
-    data = transfer.export_programs(actor=cast(User, request.user), committee=committee)
-    response = HttpResponse(
-        json.dumps(data, ensure_ascii=False, indent=1), content_type="application/json"
-    )
-    response["Content-Disposition"] = f'attachment; filename="chuong-trinh-{committee.code}.json"'
+    data = transfer.export_archive(actor=cast(User, request.user), committee=committee)
+    response = HttpResponse(data, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="chuong-trinh-{committee.code}.zip"'
     return response
 
 
@@ -208,14 +205,9 @@ def committee_programs_import(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _index(request, errors=[e for errs in form.errors.values() for e in errs])
     try:
-        data = json.loads(
-            form.cleaned_data["file"].read(transfer.MAX_BYTES + 1)[: transfer.MAX_BYTES]
+        programs = transfer.import_file(
+            actor=cast(User, request.user), committee=committee, upload=form.cleaned_data["file"]
         )
-        programs = transfer.import_programs(
-            actor=cast(User, request.user), committee=committee, data=data
-        )
-    except (ValueError, UnicodeDecodeError):
-        return _index(request, errors=[_("The file is not a PhốiHợp programs export (JSON).")])
     except ValidationError as exc:
         return _index(request, errors=exc.messages)
     messages.success(request, _("{count} programs imported.").format(count=len(programs)))
