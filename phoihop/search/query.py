@@ -125,21 +125,41 @@ def index_sql(
     affected: the committee pre-filter applies before the cut, the policies after it.
     """
     if connection.vendor == "postgresql":
-        tsq = tsquery(groups)
+        matching, match_params = _postgres_match(groups)
         visible, visible_params = _visible("e", now, committees)
-        sql = POSTGRES_SQL.replace("{visible}", visible)
-        return sql, [tsq, *visible_params, candidates, tsq, limit]
+        sql = POSTGRES_SQL.replace("{match}", matching).replace("{visible}", visible)
+        params = [*match_params, *visible_params, candidates, tsquery(groups), limit]
+        return sql, params
     match = fts5_match(groups)
     visible, visible_params = _visible("c", now, committees)
     sql = SQLITE_SQL.replace("{visible}", visible)
     return sql, [match, match, *visible_params, candidates, limit]
 
 
-# {visible} is the committee pre-filter (only %s placeholders and fixed aliases).
+# The prefixes column (migration 0003) holds each word's leading 2 to 20 characters.
+PREFIX_MIN, PREFIX_MAX = 2, 20
+
+
+def _postgres_match(groups: list[Group]) -> tuple[str, list[Any]]:
+    """The full-text condition on the index row `e`: the last word, when matched as a
+    prefix, is one exact key of the prefixes column (a GIN prefix match 'chau:*' is many
+    times slower); the other groups are matched on the document."""
+    last = groups[-1]
+    word = last.phrases[0][0]
+    if not (last.prefix and PREFIX_MIN <= len(word) <= PREFIX_MAX):
+        return "e.document @@ to_tsquery('simple', %s)", [tsquery(groups)]
+    prefix = "e.prefixes @@ to_tsquery('simple', %s)"
+    if len(groups) == 1:
+        return prefix, [word]
+    return f"e.document @@ to_tsquery('simple', %s) AND {prefix}", [tsquery(groups[:-1]), word]
+
+
+# {match} is the full-text condition and {visible} the committee pre-filter (only %s
+# placeholders and fixed aliases); the rank uses the whole query ('chau:*').
 POSTGRES_SQL = (
     "SELECT c.id, c.kind, c.object_id, ts_rank(c.document, q.query) AS rank "
     "FROM (SELECT e.id, e.kind, e.object_id, e.document FROM search_searchentry e "
-    "WHERE e.document @@ to_tsquery('simple', %s) AND {visible} "
+    "WHERE {match} AND {visible} "
     "ORDER BY e.id DESC LIMIT %s) AS c, to_tsquery('simple', %s) AS q(query) "
     "ORDER BY rank DESC, c.id DESC LIMIT %s"
 )

@@ -20,7 +20,7 @@ from phoihop.core import clock, permissions
 from phoihop.search.highlight import highlight
 from phoihop.search.index import SOURCES
 from phoihop.search.models import SearchEntry
-from phoihop.search.query import Group, index_sql, parse, terms
+from phoihop.search.query import CANDIDATES, Group, index_sql, parse, terms
 
 MAX_CANDIDATES = 400
 PAGE_SIZE = 20
@@ -44,6 +44,8 @@ class Results:
     total: int
     page: int
     pages: int
+    # The index had more matches than it ranks (query.CANDIDATES): "more than `total`".
+    more: bool = False
 
 
 def _committees(user: Any) -> list[int] | None:
@@ -58,9 +60,15 @@ def ranked_ids(
     user: Any, text: str, *, limit: int = MAX_CANDIDATES
 ) -> list[tuple[int, str, int, float]]:
     """(entry id, kind, object id, rank) of the index matches the user may see, best first."""
-    groups = parse(text)
+    return _ranked(user, parse(text), limit=limit)[0]
+
+
+def _ranked(
+    user: Any, groups: list[Group], *, limit: int = MAX_CANDIDATES
+) -> tuple[list[tuple[int, str, int, float]], bool]:
+    """ranked_ids of parsed groups, and whether the index had more matches than it ranks."""
     if not groups:
-        return []
+        return [], False
     sql, params = index_sql(groups, now=clock.now(), committees=_committees(user), limit=limit)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -71,12 +79,13 @@ def ranked_ids(
     allowed = {
         kind: SOURCES[kind].visible(user, ids) for kind, ids in by_kind.items() if kind in SOURCES
     }
-    return [r for r in rows if r[2] in allowed.get(r[1], set())]
+    cut = len(rows) >= min(limit, CANDIDATES)
+    return [r for r in rows if r[2] in allowed.get(r[1], set())], cut
 
 
 def search(user: Any, text: str, *, page: int = 1, kind: str = "") -> Results:
     groups = parse(text)
-    rows = ranked_ids(user, text) if groups else []
+    rows, more = _ranked(user, groups)
     if kind:
         rows = [r for r in rows if r[1] == kind]
     total = len(rows)
@@ -102,4 +111,6 @@ def search(user: Any, text: str, *, page: int = 1, kind: str = "") -> Results:
                 public=entry.public_from is not None and entry.public_from <= now,
             )
         )
-    return Results(query=text, groups=groups, hits=hits, total=total, page=page, pages=pages)
+    return Results(
+        query=text, groups=groups, hits=hits, total=total, page=page, pages=pages, more=more
+    )

@@ -1,4 +1,10 @@
-"""The search page: one form, GET only, works without JavaScript."""
+"""The search page: one form, GET only, works without JavaScript.
+
+Searches are rate limited in the shared cache (phoihop.core.ratelimit), per signed-in
+user or per client address, so that one robot cannot keep the database busy: a person
+reading results never sends `SEARCH_LIMIT` searches in `SEARCH_WINDOW` seconds. Only
+requests that search count; the empty form is free.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from phoihop.core import permissions
+from phoihop.core import permissions, ratelimit
 from phoihop.dashboard import selectors as dashboard
 from phoihop.news.models import Article
 from phoihop.orgs.models import Organization
@@ -25,6 +31,8 @@ KIND_LABELS = {
     "practice": gettext_lazy("Good practice"),
     "organization": gettext_lazy("Organization"),
 }
+SEARCH_LIMIT = 30
+SEARCH_WINDOW = 60  # seconds
 # Pages of the working app, by kind. A hit was already checked by its model's policy.
 INTERNAL_URLS = {
     "program": "programs:detail",
@@ -107,6 +115,10 @@ def search_page(request: HttpRequest) -> HttpResponse:
         page = int(request.GET.get("page", "1"))
     except ValueError:
         page = 1
+    if text:
+        usage = ratelimit.exceeded(request, "search", limit=SEARCH_LIMIT, window=SEARCH_WINDOW)
+        if usage is not None:
+            return ratelimit.too_many(request, usage)
     results = search(request.user, text, page=page, kind=kind) if text else None
     rows: list[dict[str, Any]] = []
     if results is not None:

@@ -15,10 +15,10 @@ from phoihop.core import clock
 from phoihop.core.models import Abbreviation
 from phoihop.news import services as news
 from phoihop.news.tests import support
-from phoihop.search import index
+from phoihop.search import index, views
 from phoihop.search.highlight import highlight
 from phoihop.search.models import SearchEntry
-from phoihop.search.query import fts5_match, parse, tsquery
+from phoihop.search.query import fts5_match, index_sql, parse, tsquery
 from phoihop.search.selectors import search
 
 pytestmark = pytest.mark.django_db
@@ -113,6 +113,39 @@ def test_the_query_uses_the_index(world):
             )
             plan = " ".join(row[0] for row in cursor.fetchall())
         assert "search_entry_document_gin" in plan
+        # A last word, a prefix, is one key of the prefixes index.
+        sql, params = index_sql(parse("qu"), now=clock.now(), committees=None, limit=10)
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_indexscan = off")  # not the newest-first walk
+            cursor.execute("EXPLAIN " + sql, params)
+            plan = " ".join(row[0] for row in cursor.fetchall())
+        assert "search_entry_prefixes_gin" in plan
+
+
+def test_the_last_word_matches_as_a_prefix(world):
+    """As typed: the last word may be the start of a word (on PostgreSQL an exact key of
+    the prefixes column, up to 20 characters; a prefix match of the document outside
+    that), earlier words match whole words only."""
+    article = support.published_article(world)  # "... Tổ quốc tỉnh sơ kết ..."
+    assert article.title in titles(None, "mat tran to qu")
+    assert article.title in titles(None, "mat tran t")  # one letter
+    assert article.title in titles(None, "2022")  # a number, from the body
+    assert article.title in titles(None, "hoi ngh")  # the image's alt text
+    assert titles(None, "to qu tinh") == []  # "qu" is not the last word
+    assert titles(None, "mat tran quoct") == []
+    editor = world.user("editor")
+    long = news.article_create(
+        actor=editor,
+        committee=world.committee,
+        title="Mã số XABCDEFGHIJKLMNOPQRSTUVWXYZ và VIETNAMDANCHUCONGHOA",
+        lead="x",
+    )
+    news.article_submit_for_review(actor=editor, article=long)
+    news.article_publish(actor=editor, article=long)
+    assert long.title in titles(None, "ma so xabcdefghijklmnopqrstuvw")  # past 20 letters
+    assert long.title in titles(None, "vietnamdanchucongho")
+    assert titles(None, "ma so xabcdefghijklmnopqrstuvwz") == []
 
 
 class TestNothingLeaks:
@@ -196,11 +229,20 @@ def test_bulk_paths_reindex(world):
     assert SearchEntry.objects.filter(kind="organization").count() >= 3
 
 
-def test_search_page_lists_few_queries(world, django_assert_max_num_queries):
+def test_search_page_lists_few_queries(world):
+    from django.test.utils import CaptureQueriesContext
+
     support.published_article(world)
     client = Client()
-    with django_assert_max_num_queries(12):
+    with CaptureQueriesContext(connection) as queries:
         assert client.get(reverse("search:search"), {"q": "hoi nghi"}).status_code == 200
+    # The rate limit's count in the database cache is not ours (none with Redis).
+    ours = [
+        q["sql"]
+        for q in queries.captured_queries
+        if "phoihop_cache" not in q["sql"] and "SAVEPOINT" not in q["sql"]
+    ]
+    assert len(ours) <= 8, ours
 
 
 class TestActivities:
@@ -241,6 +283,9 @@ def result_links(user, text):
     response = client.get(reverse("search:search"), {"q": text})
     assert response.status_code == 200
     html = response.content.decode()
+    if '<ol class="search-results">' not in html:
+        assert "Nothing found" in html or "Không tìm thấy" in html
+        return []
     hits = html.split('<ol class="search-results">', 1)[1].split("</ol>", 1)[0]
     return re.findall(r'<a href="([^"]+)"', hits)
 
@@ -299,8 +344,6 @@ class TestResultLinks:
 def test_common_queries_rank_the_newest_visible_matches(world):
     """Ranking is bounded to the newest candidates; the committee pre-filter applies
     before the cut, so unseen rows never take a visitor's places."""
-    from phoihop.search.query import index_sql
-
     rows = [
         SearchEntry.objects.create(
             kind="bench",
@@ -320,3 +363,90 @@ def test_common_queries_rank_the_newest_visible_matches(world):
         found = {row[0] for row in cursor.fetchall()}
     # The newest row is not public: the two newest public ones are ranked.
     assert found == {rows[2].pk, rows[1].pk}
+
+
+class TestRateLimit:
+    """Searches are limited per signed-in user or per client address, in the shared cache
+    (phoihop.core.ratelimit); a person searching and paging at a human pace never meets
+    the limit."""
+
+    @staticmethod
+    def _in_one_window(scenario):
+        """Run `scenario(attempt)` within one fixed window of the limit (the count starts
+        again in the next one); if the window turned over meanwhile, run it again with
+        other clients (`attempt` picks them), whose counts start from zero."""
+        import time
+
+        for attempt in range(3):
+            slot = int(time.time() // views.SEARCH_WINDOW)
+            scenario(attempt)
+            if int(time.time() // views.SEARCH_WINDOW) == slot:
+                return
+        raise AssertionError("the limit window kept turning over")
+
+    def test_limit_per_address_and_per_user_with_a_vietnamese_429(self, world):
+        url = reverse("search:search")
+
+        def scenario(attempt):
+            robot = Client(REMOTE_ADDR=f"203.0.113.{attempt + 1}", HTTP_ACCEPT_LANGUAGE="vi")
+            for n in range(views.SEARCH_LIMIT):
+                assert robot.get(url, {"q": f"uy ban {n}"}).status_code == 200
+            refused = robot.get(url, {"q": "uy ban"})
+            assert refused.status_code == 429
+            assert int(refused["Retry-After"]) >= 1
+            assert "Quá nhiều yêu cầu" in refused.content.decode()
+            # The empty form costs nothing and is not counted.
+            assert robot.get(url).status_code == 200
+            # Another address has a count of its own.
+            other = Client(REMOTE_ADDR=f"198.51.100.{attempt + 1}")
+            assert other.get(url, {"q": "uy ban"}).status_code == 200
+            # A signed-in user is counted as the user, wherever the requests come from.
+            user = world.user(("focal_a", "focal_b", "editor")[attempt])
+            member = Client(REMOTE_ADDR=f"203.0.113.{attempt + 1}")
+            member.force_login(user)
+            assert member.get(url, {"q": "uy ban"}).status_code == 200
+            elsewhere = Client(REMOTE_ADDR=f"192.0.2.{attempt + 1}")
+            elsewhere.force_login(user)
+            for _ in range(views.SEARCH_LIMIT - 1):
+                assert elsewhere.get(url, {"q": "uy ban"}).status_code == 200
+            assert member.get(url, {"q": "uy ban"}).status_code == 429
+
+        self._in_one_window(scenario)
+
+    def test_a_person_never_meets_the_limit(self, world):
+        """A brisk reader: ten searches, each followed by a look at the next two pages,
+        within one minute; signed in and anonymous alike."""
+        support.published_article(world)
+        url = reverse("search:search")
+
+        def scenario(attempt):
+            visitor = Client(REMOTE_ADDR=f"203.0.113.{attempt + 101}")
+            member = Client(REMOTE_ADDR=f"203.0.113.{attempt + 101}")
+            member.force_login(world.user(("secretariat", "focal_a", "focal_b")[attempt]))
+            for person in (visitor, member):
+                for n in range(10):
+                    for page in (1, 2, 3) if n % 4 == 0 else (1,):
+                        response = person.get(url, {"q": f"uy ban mat tran {n}", "page": page})
+                        assert response.status_code == 200
+
+        self._in_one_window(scenario)
+
+
+def test_more_matches_than_ranked_are_announced(world):
+    """No count over every match: when the index has more matches than it ranks, the
+    results say so instead of a total."""
+    from phoihop.search.query import CANDIDATES
+
+    support.published_article(world)
+    assert not search(None, "uy ban").more
+    SearchEntry.objects.bulk_create(
+        SearchEntry(
+            kind="bench",
+            object_id=i,
+            public_from=clock.now() - datetime.timedelta(days=1),
+            title=f"Ủy ban {i}",
+            folded_title=f"uy ban {i}",
+        )
+        for i in range(CANDIDATES)
+    )
+    assert search(None, "uy ban").more
