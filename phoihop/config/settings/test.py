@@ -11,6 +11,9 @@ if url := os.environ.get("PHOIHOP_TEST_DATABASE_URL"):
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+if os.environ.get("PHOIHOP_TEST_TASKS") == "database":
+    # The fault tests run real servers beside the real task worker (db_worker).
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 MEDIA_ROOT = VAR_DIR / "test-media"
 STORAGES = {  # tests run without collectstatic
