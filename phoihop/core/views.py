@@ -74,8 +74,11 @@ def notifications(request: HttpRequest) -> HttpResponse:
     """The signed-in person's notifications, newest first, unread ones marked."""
     from django.core.paginator import Paginator
 
+    from phoihop.core.context_processors import forget_unread
     from phoihop.core.models import Notification
     from phoihop.core.permissions import VIEW
+
+    forget_unread(request)  # the badge on this page is always fresh
 
     qs = (
         Notification.objects.restrict(request.user, VIEW)
@@ -112,12 +115,14 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark one notification read and go to what it is about (404 if it is someone else's)."""
     from django.shortcuts import get_object_or_404, redirect
 
+    from phoihop.core.context_processors import forget_unread
     from phoihop.core.models import Notification, User
     from phoihop.core.permissions import CHANGE
     from phoihop.core.services import notifications_mark_read
 
     item = get_object_or_404(Notification.objects.restrict(request.user, CHANGE), pk=pk)
     notifications_mark_read(actor=cast(User, request.user), notifications=[item])
+    forget_unread(request)
     return redirect(_safe_local(item.url))
 
 
@@ -127,9 +132,11 @@ def notifications_read_all(request: HttpRequest) -> HttpResponse:
     from django.contrib import messages
     from django.shortcuts import redirect
 
+    from phoihop.core.context_processors import forget_unread
     from phoihop.core.models import User
     from phoihop.core.services import notifications_mark_read
 
     count = notifications_mark_read(actor=cast(User, request.user))
+    forget_unread(request)
     messages.success(request, _("{count} notifications marked as read.").format(count=count))
     return redirect("core:notifications")

@@ -75,3 +75,22 @@ def test_page_badge_open_and_read_all(world, client_for):
     assert "Ngoài trang" not in unread
     client.post(reverse("core:notifications_read_all"))
     assert not Notification.objects.filter(recipient=focal, read_at__isnull=True).exists()
+
+
+def test_header_badge_is_kept_a_while_and_fresh_on_the_notifications_page(world, client_for):
+    """The header's unread count is kept in the session for a few seconds: other pages
+    reuse it without a query; the notifications page always counts afresh."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    focal = world.user("focal_a")
+    client = client_for("focal_a")
+    assert 'class="badge"' not in client.get(reverse("core:notifications")).content.decode()
+    notification_create(recipients=[focal], kind="k", text="Mới")
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("activities:list")).content.decode()
+    assert 'class="badge"' not in page  # the kept count (0), no query for it
+    assert not [q for q in queries.captured_queries if "core_notification" in q["sql"]]
+    page = client.get(reverse("core:notifications")).content.decode()
+    assert 'class="badge">1' in page
+    assert 'class="badge">1' in client.get(reverse("activities:list")).content.decode()
