@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from phoihop.api import views
+from phoihop.api import excel, views
 
 app_name = "api"
 
@@ -25,6 +25,7 @@ router.register("practices", views.PracticeViewSet, basename="practice")
 router.register("evaluations", views.EvaluationViewSet, basename="evaluation")
 router.register("replications", views.ReplicationViewSet, basename="replication")
 router.register("reviews", views.ReviewViewSet, basename="review")
+router.register("import-jobs", excel.ImportJobViewSet, basename="import-job")
 
 
 class SwaggerView(SpectacularSwaggerSplitView):
@@ -39,5 +40,15 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SwaggerView.as_view(), name="docs"),
     path("token/", views.TokenView.as_view(), name="token"),
+    path(
+        "excel/<int:program>/<int:organization>/template/",
+        excel.ExcelTemplateView.as_view(),
+        name="excel-template",
+    ),
+    path(
+        "excel/<int:program>/<int:organization>/upload/",
+        excel.ExcelUploadView.as_view(),
+        name="excel-upload",
+    ),
     path("", include(router.urls)),
 ]

@@ -21,6 +21,18 @@ ROUTES = {
     "api:admin-unit-detail": Route(expect=API, kwargs=lambda world: {"pk": world.commune.pk}),
     "api:activity-list": Route(expect=API),
     "api:nil-report-list": Route(expect=API),
+    # The Excel import: the world holds no program (id 0), so 404 for every signed-in role.
+    "api:excel-template": Route(
+        expect=ABSENT, kwargs=lambda world: {"program": 0, "organization": world.org_a.pk}
+    ),
+    "api:excel-upload": Route(
+        method="post",
+        expect=ABSENT,
+        kwargs=lambda world: {"program": 0, "organization": world.org_a.pk},
+    ),
+    "api:import-job-list": Route(expect=API),
+    "api:import-job-detail": Route(expect=ABSENT, kwargs=NONE),
+    "api:import-job-marked": Route(expect=ABSENT, kwargs=NONE),
 }
 
 for _name in (
