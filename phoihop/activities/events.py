@@ -56,10 +56,11 @@ def announce(kind: str, activity_ids: Sequence[int], *, organization_id: int | N
 
 
 # -- rows written without signals --------------------------------------------------------
-# `activities_create_many` inserts with bulk_create, which sends no post_save. Modules
-# above this app that follow saves (the search index) register here to be told which new
-# reports were written, inside the same transaction. Kept apart from the listeners above:
-# a new draft changes no figures.
+# `activities_create_many` inserts with bulk_create and `activities_update_many` writes
+# with bulk_update; neither sends post_save. Modules above this app that follow saves (the
+# search index) register here to be told which reports were written (new or changed),
+# inside the same transaction. Kept apart from the listeners above: a draft changes no
+# figures.
 CreatedListener = Callable[[Sequence[int]], None]
 _created_listeners: list[CreatedListener] = []
 

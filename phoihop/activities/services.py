@@ -35,7 +35,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile, File
 from django.db import IntegrityError, transaction
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -277,12 +277,76 @@ class _Parts:
     co_organizations: list[Organization] | None = None
 
 
+class _Cache:
+    """What the checks of many reports share, read once per call instead of once per
+    report: the same queries as the single services make, answered from memory."""
+
+    def __init__(self, reports: Iterable[Mapping[str, Any]] = ()) -> None:
+        reports = list(reports)
+        self.allowed: dict[int, set[int]] = {}
+        self.indicators: dict[int, dict[int, Indicator]] = {}
+        self.takes_part: dict[tuple[int, int], bool] = {}
+        self.groups: dict[int, TargetGroup] = TargetGroup.objects.in_bulk(
+            {_pk(k) for r in reports for k in (r.get("participants") or {})}
+        )
+        self.organizations: dict[int, Organization] = Organization.objects.in_bulk(
+            {_pk(o) for r in reports for o in (r.get("co_organizations") or ())}
+        )
+        contents = {r["content"].pk for r in reports if isinstance(r.get("content"), Model)}
+        self.load_contents(contents)
+
+    def load_contents(self, ids: Iterable[int]) -> None:
+        wanted = set(ids) - set(self.allowed)
+        if not wanted:
+            return
+        for pk in wanted:
+            self.allowed[pk] = set()
+            self.indicators[pk] = {}
+        through = ProgramContent.target_groups.through
+        for content_id, group_id in through.objects.filter(
+            programcontent_id__in=wanted
+        ).values_list("programcontent_id", "targetgroup_id"):
+            self.allowed[content_id].add(group_id)
+        for indicator in Indicator.objects.filter(content_id__in=wanted):
+            self.indicators[indicator.content_id][indicator.pk] = indicator
+
+    def allowed_groups(self, content: ProgramContent) -> set[int]:
+        self.load_contents([content.pk])
+        return self.allowed[content.pk]
+
+    def indicators_of(self, content: ProgramContent) -> dict[int, Indicator]:
+        self.load_contents([content.pk])
+        return self.indicators[content.pk]
+
+    def groups_in(self, ids: set[int]) -> dict[int, TargetGroup]:
+        missing = ids - set(self.groups)
+        if missing:
+            self.groups.update(TargetGroup.objects.in_bulk(missing))
+        return self.groups
+
+    def organizations_in(self, ids: set[int]) -> dict[int, Organization]:
+        missing = ids - set(self.organizations)
+        if missing:
+            self.organizations.update(Organization.objects.in_bulk(missing))
+        return self.organizations
+
+    def content_taken_part(self, content: ProgramContent, organization: Organization) -> bool:
+        key = (content.pk, organization.pk)
+        if key not in self.takes_part:
+            self.takes_part[key] = _takes_part(content, organization)
+        return self.takes_part[key]
+
+
 def _participations(
-    activity: Activity, participants: Mapping[Any, Any]
+    activity: Activity, participants: Mapping[Any, Any], cache: _Cache | None = None
 ) -> tuple[list[Participation], list[str]]:
     rows, problems = [], []
-    allowed = set(activity.content.target_groups.values_list("pk", flat=True))
-    groups = TargetGroup.objects.in_bulk({_pk(k) for k in participants})
+    if cache is not None:
+        allowed = cache.allowed_groups(activity.content)
+        groups = cache.groups_in({_pk(k) for k in participants})
+    else:
+        allowed = set(activity.content.target_groups.values_list("pk", flat=True))
+        groups = TargetGroup.objects.in_bulk({_pk(k) for k in participants})
     seen: set[int] = set()
     for key, raw in participants.items():
         group = groups.get(_pk(key))
@@ -309,11 +373,14 @@ def _participations(
 
 
 def _indicator_values(
-    activity: Activity, values: Mapping[Any, ValueInput]
+    activity: Activity, values: Mapping[Any, ValueInput], cache: _Cache | None = None
 ) -> tuple[list[IndicatorValue], list[str]]:
     rows, problems = [], []
     content = activity.content
-    indicators = {i.pk: i for i in Indicator.objects.filter(content=content)}
+    if cache is not None:
+        indicators = cache.indicators_of(content)
+    else:
+        indicators = {i.pk: i for i in Indicator.objects.filter(content=content)}
     seen: set[int] = set()
     for key, raw in values.items():
         indicator = indicators.get(_pk(key))
@@ -371,11 +438,11 @@ def _funding(activity: Activity, funding: Mapping[str, Any]) -> tuple[list[Fundi
 
 
 def _co_organizers(
-    activity: Activity, co_organizations: Iterable[Any]
+    activity: Activity, co_organizations: Iterable[Any], cache: _Cache | None = None
 ) -> tuple[list[Organization], list[str]]:
     orgs, problems = [], []
     wanted = {_pk(o) for o in co_organizations} - {activity.organization_id}
-    found = Organization.objects.in_bulk(wanted)
+    found = cache.organizations_in(wanted) if cache else Organization.objects.in_bulk(wanted)
     for pk in sorted(wanted):
         org = found.get(pk)
         if org is None or org.committee_id != activity.committee_id:
@@ -394,19 +461,22 @@ def _build_parts(
     values: Mapping[Any, ValueInput] | None,
     funding: Mapping[str, Any] | None,
     co_organizations: Iterable[Any] | None,
+    cache: _Cache | None = None,
 ) -> tuple[_Parts, dict[str, list[str]]]:
     """Validate the parts given against the activity's content: unsaved rows and errors."""
     parts = _Parts()
     errors: dict[str, list[str]] = {}
     if participants is not None:
-        parts.participations, errors["participants"] = _participations(activity, participants)
+        parts.participations, errors["participants"] = _participations(
+            activity, participants, cache
+        )
     if values is not None:
-        parts.values, errors["values"] = _indicator_values(activity, values)
+        parts.values, errors["values"] = _indicator_values(activity, values, cache)
     if funding is not None:
         parts.funding, errors["funding"] = _funding(activity, funding)
     if co_organizations is not None:
         parts.co_organizations, errors["co_organizations"] = _co_organizers(
-            activity, co_organizations
+            activity, co_organizations, cache
         )
     return parts, {name: problems for name, problems in errors.items() if problems}
 
@@ -1225,40 +1295,60 @@ class ReportsRefused(ValidationError):  # noqa: N818 - a ValidationError, like t
         self.by_index = by_index
 
 
+CHUNK = 500  # ids per query (SQLite allows a few thousand parameters at most)
+
+
+def _chunked(items: list[Any], size: int = CHUNK) -> Iterable[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
 def _snapshots(activities: list[Activity]) -> dict[int, dict[str, Any]]:
-    """`_snapshot` of many reports, in five queries instead of five per report."""
-    ids = [a.pk for a in activities]
+    """`_snapshot` of many reports, in four queries a chunk instead of four per report."""
     parts: dict[int, dict[str, Any]] = {
-        pk: {"participants": {}, "values": {}, "funding": {}, "credits": {}} for pk in ids
+        a.pk: {"participants": {}, "values": {}, "funding": {}, "credits": {}} for a in activities
     }
-    for pk, group, count in (
-        Participation.objects.filter(activity_id__in=ids)
-        .order_by("activity_id", "target_group_id")
-        .values_list("activity_id", "target_group_id", "count")
-    ):
-        parts[pk]["participants"][str(group)] = count
-    for pk, indicator, value, denominator in (
-        IndicatorValue.objects.filter(activity_id__in=ids)
-        .order_by("activity_id", "indicator_id")
-        .values_list("activity_id", "indicator_id", "value", "denominator")
-    ):
-        parts[pk]["values"][str(indicator)] = [
-            str(value),
-            None if denominator is None else str(denominator),
-        ]
-    for pk, source, amount in (
-        Funding.objects.filter(activity_id__in=ids)
-        .order_by("activity_id", "source")
-        .values_list("activity_id", "source", "amount")
-    ):
-        parts[pk]["funding"][source] = amount
-    for pk, org, confirmed in (
-        Credit.objects.filter(activity_id__in=ids)
-        .order_by("activity_id", "organization_id")
-        .values_list("activity_id", "organization_id", "confirmed_at")
-    ):
-        parts[pk]["credits"][str(org)] = confirmed is not None
+    for ids in _chunked(list(parts)):
+        for pk, group, count in (
+            Participation.objects.filter(activity_id__in=ids)
+            .order_by("activity_id", "target_group_id")
+            .values_list("activity_id", "target_group_id", "count")
+        ):
+            parts[pk]["participants"][str(group)] = count
+        for pk, indicator, value, denominator in (
+            IndicatorValue.objects.filter(activity_id__in=ids)
+            .order_by("activity_id", "indicator_id")
+            .values_list("activity_id", "indicator_id", "value", "denominator")
+        ):
+            parts[pk]["values"][str(indicator)] = [
+                str(value),
+                None if denominator is None else str(denominator),
+            ]
+        for pk, source, amount in (
+            Funding.objects.filter(activity_id__in=ids)
+            .order_by("activity_id", "source")
+            .values_list("activity_id", "source", "amount")
+        ):
+            parts[pk]["funding"][source] = amount
+        for pk, org, confirmed in (
+            Credit.objects.filter(activity_id__in=ids)
+            .order_by("activity_id", "organization_id")
+            .values_list("activity_id", "organization_id", "confirmed_at")
+        ):
+            parts[pk]["credits"][str(org)] = confirmed is not None
     return {a.pk: {**audit.snapshot(a), **parts[a.pk]} for a in activities}
+
+
+def _validate_fast(activity: Activity, errors: dict[str, list[str]], **clean: Any) -> None:
+    """`_validate` without the checks that need a query per report (uniqueness and the
+    database constraints); when anything else is wrong the report is checked again in
+    full, so a refusal is worded exactly as the single service words it. A report that
+    passes here and breaks a constraint is refused by the write, and worded then."""
+    try:
+        _validate(activity, errors, validate_unique=False, validate_constraints=False)
+    except ValidationError:
+        _validate(activity, errors, **clean)  # raises, with every message
+        raise
 
 
 def _new_draft(
@@ -1266,12 +1356,13 @@ def _new_draft(
     program: Program,
     organization: Organization,
     report: Mapping[str, Any],
-    takes_part: dict[int, bool],
+    cache: _Cache,
 ) -> tuple[Activity, _Parts]:
-    """activity_create's checks of one report (takes_part: a cache by content)."""
+    """activity_create's checks of one report, answered from `cache`."""
     content: ProgramContent = report["content"]
     activity = Activity(
-        committee_id=program.committee_id,
+        # The committee as a loaded object: its existence is not asked again per report.
+        committee=program.committee,
         program=program,
         content=content,
         organization=organization,
@@ -1291,17 +1382,19 @@ def _new_draft(
         values=report.get("values") or {},
         funding=report.get("funding") or {},
         co_organizations=report.get("co_organizations", ()),
+        cache=cache,
     )
-    if content.program_id == program.pk and organization.committee_id == program.committee_id:
-        if content.pk not in takes_part:
-            takes_part[content.pk] = _takes_part(content, organization)
-        if not takes_part[content.pk]:
-            errors.setdefault("content", []).append(
-                _(
-                    "“{organization}” neither leads nor co-operates on this content; "
-                    "choose a content of your organization."
-                ).format(organization=organization.name)
-            )
+    if (
+        content.program_id == program.pk
+        and organization.committee_id == program.committee_id
+        and not cache.content_taken_part(content, organization)
+    ):
+        errors.setdefault("content", []).append(
+            _(
+                "“{organization}” neither leads nor co-operates on this content; "
+                "choose a content of your organization."
+            ).format(organization=organization.name)
+        )
     _validate(activity, errors, exclude=["uuid"], validate_constraints=False, validate_unique=False)
     return activity, parts
 
@@ -1313,7 +1406,7 @@ def _insert_drafts(
     write one audit event each, as activity_create does, in a few queries."""
     # Constraints are left to the inserts, as in activity_create (the caller words a
     # refusal); a uuid taken meanwhile by a concurrent writer fails the whole call.
-    activities = Activity.objects.bulk_create([a for a, _p in new], batch_size=500)
+    activities = Activity.objects.bulk_create([a for a, _p in new], batch_size=CHUNK)
     now = clock.now()
     rows: dict[type[Model], list[Model]] = {
         Participation: [],
@@ -1362,11 +1455,8 @@ def _keys(
             except ValidationError as exc:
                 refused[i] = exc
     stored: dict[uuidlib.UUID, Activity] = {}
-    wanted = list(set(keys.values()))
-    for start in range(0, len(wanted), 500):
-        stored.update(
-            (a.uuid, a) for a in Activity.all_objects.filter(uuid__in=wanted[start : start + 500])
-        )
+    for wanted in _chunked(list(set(keys.values()))):
+        stored.update((a.uuid, a) for a in Activity.all_objects.filter(uuid__in=wanted))
     return keys, stored
 
 
@@ -1391,6 +1481,86 @@ def _insert_or_word(
         raise
 
 
+@dataclass
+class CheckedDrafts:
+    """New reports checked by `activities_check_many`, ready for `activities_insert_checked`."""
+
+    actor: User
+    program: Program
+    organization: Organization
+    count: int
+    new: list[tuple[int, Activity, _Parts]]
+    results: list[Activity | None]
+    keys: dict[int, uuidlib.UUID]
+    first_of: dict[uuidlib.UUID, int]
+
+
+def _require_drafting(actor: User, program: Program, organization: Organization) -> None:
+    if not _is_focal_for(actor, program.committee_id, organization.pk):
+        raise PermissionDenied
+    _program_allows(program, DRAFTING, _drafting_message())
+
+
+def activities_check_many(
+    *,
+    actor: User,
+    program: Program,
+    organization: Organization,
+    reports: list[Mapping[str, Any]],
+) -> CheckedDrafts:
+    """Every check of `activities_create_many`, writing nothing: it may run outside the
+    write transaction (on SQLite that transaction holds the database's only write lock),
+    the inserts then take a short one in `activities_insert_checked`. Raises as
+    `activities_create_many` does."""
+    _require_drafting(actor, program, organization)
+    results: list[Activity | None] = [None] * len(reports)
+    refused: dict[int, ValidationError] = {}
+    keys, stored = _keys(reports, refused)
+    cache = _Cache(reports)
+    first_of: dict[uuidlib.UUID, int] = {}
+    new: list[tuple[int, Activity, _Parts]] = []
+    for i, report in enumerate(reports):
+        key = keys.get(i)
+        if i in refused or (key is not None and key in first_of):
+            continue  # a repeat of an earlier report of this call is filled in below
+        try:
+            if key is not None and key in stored:
+                results[i] = _for_retry(actor, stored[key])
+                continue
+            activity, parts = _new_draft(actor, program, organization, report, cache)
+        except ValidationError as exc:
+            refused[i] = exc
+            continue
+        if key is not None:
+            activity.uuid = key
+            first_of[key] = i
+        new.append((i, activity, parts))
+    if refused:
+        raise ReportsRefused(refused)
+    return CheckedDrafts(actor, program, organization, len(reports), new, results, keys, first_of)
+
+
+@transaction.atomic
+def activities_insert_checked(checked: CheckedDrafts) -> list[Activity]:
+    """Write reports checked by `activities_check_many`. What may have changed since is
+    asked again (the actor's role, the program's status); a key stored meanwhile, or a
+    content or commune deleted meanwhile, is refused by the database and nothing is
+    written."""
+    program = checked.program
+    status = Program.all_objects.filter(pk=program.pk).values_list("status", flat=True).first()
+    if status is not None:
+        program.status = status
+    _require_drafting(checked.actor, program, checked.organization)
+    results = list(checked.results)
+    inserted = _insert_or_word(checked.actor, checked.organization, checked.new)
+    for (i, _a, _p), activity in zip(checked.new, inserted, strict=True):
+        results[i] = activity
+    for i, key in checked.keys.items():
+        if results[i] is None:  # a repeat: the report given first under the same uuid
+            results[i] = results[checked.first_of[key]]
+    return cast("list[Activity]", results)
+
+
 @transaction.atomic
 def activities_create_many(
     *,
@@ -1405,38 +1575,307 @@ def activities_create_many(
     and organization). Reports whose `uuid` is already stored (or given earlier in the
     list) come back as `activity_create`'s retry does. Returns one activity per report,
     in order. Raises ReportsRefused (nothing written) when any report is refused."""
-    if not _is_focal_for(actor, program.committee_id, organization.pk):
-        raise PermissionDenied
-    _program_allows(program, DRAFTING, _drafting_message())
+    checked = activities_check_many(
+        actor=actor, program=program, organization=organization, reports=reports
+    )
+    return activities_insert_checked(checked)
 
-    results: list[Activity | None] = [None] * len(reports)
+
+# -- many stored reports changed at once (the Excel import's re-upload) ----------------------
+
+
+class ReportsDenied(PermissionDenied):
+    """Some reports of an `activities_update_many` call may not be changed by the actor
+    (as `activity_update` would refuse each); `indexes` are their positions."""
+
+    def __init__(self, indexes: list[int]) -> None:
+        super().__init__()
+        self.indexes = indexes
+
+
+@dataclass
+class Change:
+    """One report to change: `activity_update`'s arguments besides the actor."""
+
+    activity: Activity
+    expected_version: int
+    changes: dict[str, Any]
+
+
+@dataclass
+class CheckedChanges:
+    """Changes checked by `activities_check_updates`, for `activities_apply_checked`."""
+
+    actor: User
+    changes: list[Change]
+    current: list[Activity]  # the rows as checked, with the changes applied
+    parts: list[_Parts]
+    versions: list[tuple[int, Any, str]]  # (version, deleted_at, status) when checked
+
+
+def _allowed_ids(actor: User, action: str, activities: list[Activity]) -> set[int]:
+    """`permissions.can(actor, action, a)` for many reports, a query a chunk."""
+    allowed: set[int] = set()
+    for ids in _chunked([a.pk for a in activities]):
+        allowed.update(
+            permissions.restrict(Activity.all_objects.filter(pk__in=ids), actor, action)
+            .values_list("pk", flat=True)
+            .order_by()
+        )
+    return allowed
+
+
+def _stored_parts(ids: list[int]) -> dict[int, tuple[dict[int, Any], dict[int, int]]]:
+    """(values, participants) stored for each report, as activity_update reads them."""
+    found: dict[int, tuple[dict[int, Any], dict[int, int]]] = {pk: ({}, {}) for pk in ids}
+    for chunk in _chunked(ids):
+        for pk, i, v, d in IndicatorValue.objects.filter(activity_id__in=chunk).values_list(
+            "activity_id", "indicator_id", "value", "denominator"
+        ):
+            found[pk][0][i] = (v, d)
+        for pk, g, c in Participation.objects.filter(activity_id__in=chunk).values_list(
+            "activity_id", "target_group_id", "count"
+        ):
+            found[pk][1][g] = c
+    return found
+
+
+def _check_change(
+    actor: User,
+    current: Activity,
+    change: Change,
+    *,
+    visible: bool,
+    may_change: bool,
+    stored: tuple[dict[int, Any], dict[int, int]] | None,
+    cache: _Cache,
+) -> _Parts:
+    """activity_update's checks, in its order, of one locked-or-read row."""
+    if not visible:
+        raise PermissionDenied
+    _require_alive(current)
+    if change.expected_version != current.version:
+        raise ActivityConflict(current, _snapshot(current))
+    if current.status not in EDITABLE:
+        _require_editable(actor, current)  # words the refusal
+    if not may_change:
+        raise PermissionDenied
+    _program_allows(current.program, DRAFTING, _drafting_message())
+    changes = change.changes
+    for name in UPDATABLE_FIELDS & set(changes):
+        setattr(current, name, changes[name])
+    part_input: dict[str, Any] = {name: changes.get(name) for name in PARTS}
+    if "content" in changes and stored is not None:
+        if part_input["values"] is None:
+            part_input["values"] = stored[0]
+        if part_input["participants"] is None:
+            part_input["participants"] = stored[1]
+    parts, errors = _build_parts(current, cache=cache, **part_input)
+    if "content" in changes and not cache.content_taken_part(current.content, current.organization):
+        errors.setdefault("content", []).append(
+            _(
+                "“{organization}” neither leads nor co-operates on this content; choose a "
+                "content of your organization."
+            ).format(organization=current.organization.name)
+        )
+    _validate_fast(current, errors)
+    return parts
+
+
+def _read_current(ids: list[int], *, lock: bool) -> dict[int, Activity]:
+    rows: dict[int, Activity] = {}
+    for chunk in _chunked(sorted(set(ids))):
+        qs = Activity.all_objects.select_related("program", "content", "organization", "locality")
+        if lock:
+            # A stable order of locks, so two bulk writers cannot deadlock each other.
+            qs = qs.select_for_update(of=("self",)).order_by("pk")
+        rows.update((a.pk, a) for a in qs.filter(pk__in=chunk))
+    return rows
+
+
+def _check_changes(
+    actor: User, changes: list[Change], current: dict[int, Activity]
+) -> tuple[list[_Parts | None], dict[int, ValidationError], list[int]]:
+    for change in changes:
+        unknown = set(change.changes) - UPDATABLE_FIELDS - PARTS
+        if unknown:
+            raise TypeError(f"activity_update() got unexpected fields: {sorted(unknown)}")
+    rows = [current[c.activity.pk] for c in changes]
+    visible = _allowed_ids(actor, permissions.VIEW, rows)
+    may_change = _allowed_ids(actor, permissions.CHANGE, rows)
+    needing = [c.activity.pk for c in changes if "content" in c.changes]
+    stored = _stored_parts(needing) if needing else {}
+    cache = _Cache([{"content": current[c.activity.pk].content, **c.changes} for c in changes])
+    cache.load_contents({row.content_id for row in rows})
+    parts: list[_Parts | None] = []
     refused: dict[int, ValidationError] = {}
-    keys, stored = _keys(reports, refused)
-    takes_part: dict[int, bool] = {}
-    first_of: dict[uuidlib.UUID, int] = {}
-    new: list[tuple[int, Activity, _Parts]] = []
-    for i, report in enumerate(reports):
-        key = keys.get(i)
-        if i in refused or (key is not None and key in first_of):
-            continue  # a repeat of an earlier report of this call is filled in below
+    denied: list[int] = []
+    for i, (change, row) in enumerate(zip(changes, rows, strict=True)):
         try:
-            if key is not None and key in stored:
-                results[i] = _for_retry(actor, stored[key])
-                continue
-            activity, parts = _new_draft(actor, program, organization, report, takes_part)
+            parts.append(
+                _check_change(
+                    actor,
+                    row,
+                    change,
+                    visible=row.pk in visible,
+                    may_change=row.pk in may_change,
+                    stored=stored.get(row.pk),
+                    cache=cache,
+                )
+            )
         except ValidationError as exc:
             refused[i] = exc
-            continue
-        if key is not None:
-            activity.uuid = key
-            first_of[key] = i
-        new.append((i, activity, parts))
+            parts.append(None)
+        except PermissionDenied:
+            denied.append(i)
+            parts.append(None)
+    return parts, refused, denied
+
+
+def _raise_refusals(refused: dict[int, ValidationError], denied: list[int]) -> None:
+    if denied:
+        raise ReportsDenied(denied)
     if refused:
         raise ReportsRefused(refused)
-    inserted = _insert_or_word(actor, organization, new)
-    for (i, _a, _p), activity in zip(new, inserted, strict=True):
-        results[i] = activity
-    for i, key in keys.items():
-        if results[i] is None:  # a repeat: the report given first under the same uuid
-            results[i] = results[first_of[key]]
-    return cast("list[Activity]", results)
+
+
+def activities_check_updates(*, actor: User, changes: list[Change]) -> CheckedChanges:
+    """Every check of `activity_update` for many reports, writing nothing (see
+    `activities_check_many`); `activities_apply_checked` writes them. Raises
+    ReportsDenied when the actor may not change some, else ReportsRefused."""
+    ids = [c.activity.pk for c in changes]
+    if len(set(ids)) != len(ids):
+        raise ValueError("a report is given twice")
+    current = _read_current(ids, lock=False)
+    parts, refused, denied = _check_changes(actor, changes, current)
+    _raise_refusals(refused, denied)
+    rows = [current[pk] for pk in ids]
+    return CheckedChanges(
+        actor=actor,
+        changes=changes,
+        current=rows,
+        parts=cast("list[_Parts]", parts),
+        versions=[(a.version, a.deleted_at, a.status) for a in rows],
+    )
+
+
+def _save_parts_many(items: list[tuple[Activity, _Parts]]) -> None:
+    """`_save_parts` of many reports: a delete a chunk and a part, then bulk inserts."""
+    kinds: list[tuple[type[Model], str]] = [
+        (Participation, "participations"),
+        (IndicatorValue, "values"),
+        (Funding, "funding"),
+    ]
+    for model, name in kinds:
+        given = [(a, getattr(p, name)) for a, p in items if getattr(p, name) is not None]
+        for chunk in _chunked([a.pk for a, _rows in given]):
+            model._default_manager.filter(activity_id__in=chunk).delete()
+        model._default_manager.bulk_create(
+            [row for _a, rows in given for row in rows], batch_size=1000
+        )
+    credited = [(a, p.co_organizations) for a, p in items if p.co_organizations is not None]
+    have: dict[int, set[int]] = {a.pk: set() for a, _o in credited}
+    for chunk in _chunked(list(have)):
+        for activity_id, org_id in Credit.objects.filter(activity_id__in=chunk).values_list(
+            "activity_id", "organization_id"
+        ):
+            have[activity_id].add(org_id)
+    stale: list[tuple[int, int]] = []
+    fresh: list[Credit] = []
+    for activity, orgs in credited:
+        wanted = {o.pk for o in orgs or ()}
+        kept = have[activity.pk] - {activity.organization_id}
+        stale.extend((activity.pk, org) for org in kept - wanted)
+        fresh.extend(
+            Credit(activity=activity, organization_id=pk)
+            for pk in sorted(wanted - have[activity.pk])
+        )
+    for chunk in _chunked(stale):
+        condition = Q()
+        for activity_id, org_id in chunk:
+            condition |= Q(activity_id=activity_id, organization_id=org_id)
+        Credit.objects.filter(condition).delete()
+    Credit.objects.bulk_create(fresh, batch_size=1000)
+
+
+UPDATE_COLUMNS = [
+    "title",
+    "start_date",
+    "end_date",
+    "locality",
+    "narrative",
+    "not_for_publication",
+    "content",
+    "version",
+    "updated_at",
+]
+
+
+def _bulk_update_or_word(rows: list[Activity]) -> None:
+    """Write the rows; a constraint the database refuses is worded as activity_update
+    words it (with every other problem of that report)."""
+    try:
+        with transaction.atomic():
+            Activity.all_objects.bulk_update(rows, UPDATE_COLUMNS, batch_size=CHUNK)
+    except IntegrityError:
+        refused: dict[int, ValidationError] = {}
+        for i, row in enumerate(rows):
+            try:
+                _validate(row, {})
+            except ValidationError as exc:
+                refused[i] = exc
+        if refused:
+            raise ReportsRefused(refused) from None
+        raise
+
+
+@transaction.atomic
+def activities_apply_checked(checked: CheckedChanges) -> list[Activity]:
+    """Write changes checked by `activities_check_updates`: the rows are locked and, if
+    any changed since they were checked, checked again (as activity_update would, so a
+    concurrent edit is an ActivityConflict); then updated, parts replaced and an
+    `update` audit event written for each, as activity_update does."""
+    actor, changes = checked.actor, checked.changes
+    ids = [c.activity.pk for c in changes]
+    locked = _read_current(ids, lock=True)
+    rows, parts = list(checked.current), list(checked.parts)
+    moved = [
+        i
+        for i, pk in enumerate(ids)
+        if pk not in locked
+        or (locked[pk].version, locked[pk].deleted_at, locked[pk].status) != checked.versions[i]
+        or locked[pk].program.status != rows[i].program.status
+    ]
+    if any(pk not in locked for pk in ids):
+        raise Activity.DoesNotExist
+    if moved:
+        again, refused, denied = _check_changes(actor, [changes[i] for i in moved], locked)
+        _raise_refusals({moved[j]: e for j, e in refused.items()}, [moved[j] for j in denied])
+        for j, i in enumerate(moved):
+            rows[i], parts[i] = locked[ids[i]], cast("_Parts", again[j])
+    befores = _snapshots([locked[pk] for pk in ids])
+    updated_at = Activity._meta.get_field("updated_at")
+    for row in rows:
+        row.version += 1
+        updated_at.pre_save(row, add=False)
+    _bulk_update_or_word(rows)
+    _save_parts_many(list(zip(rows, parts, strict=True)))
+    afters = _snapshots(rows)
+    audit.record_many(
+        actor=actor,
+        action="update",
+        changes=[(row, befores[row.pk], afters[row.pk]) for row in rows],
+    )
+    # bulk_update sends no post_save: tell those who follow saves (the search index).
+    events.announce_created([row.pk for row in rows])
+    for change, row in zip(changes, rows, strict=True):
+        _sync(change.activity, row)
+    return rows
+
+
+@transaction.atomic
+def activities_update_many(*, actor: User, changes: list[Change]) -> list[Activity]:
+    """`activity_update` for many reports at once, all or nothing, in a few queries a
+    chunk: the same checks and messages (ReportsRefused by position; ReportsDenied for
+    reports the actor may not change), the same rows, parts and audit events."""
+    return activities_apply_checked(activities_check_updates(actor=actor, changes=changes))

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from phoihop.activities.choices import ActivityStatus
-from phoihop.activities.models import Activity, Funding, IndicatorValue, Participation
+from phoihop.activities.models import Activity, Credit, Funding, IndicatorValue, Participation
 from phoihop.core.text import fold, normalize
 from phoihop.exports.checks import MAX_ROWS, FileRefused
 from phoihop.exports.workbook import (
@@ -281,7 +281,9 @@ class Report:
     values: dict[int, tuple[Decimal, Decimal | None]] = field(default_factory=dict)
     participant_rows: dict[int, int] = field(default_factory=dict)  # group id -> row
     value_rows: dict[int, int] = field(default_factory=dict)  # indicator id -> row
+    co_organizations: list[Any] = field(default_factory=list)
     existing: Activity | None = None
+    stored: tuple[Any, ...] | None = None  # stored_state of `existing`
 
 
 @dataclass
@@ -343,6 +345,30 @@ def _text(limit: int, *, lines: bool = False) -> Any:
     return convert
 
 
+def _organizations(look: Lookups) -> Any:
+    def convert(value: Any) -> list[Any]:
+        text = as_text(value)
+        whole = look.organizations.match(text)
+        if whole is not None:  # a name that itself holds the separator
+            return [whole]
+        found: dict[int, Any] = {}
+        for piece in re.split(r"[;\n]", text):
+            if not piece.strip():
+                continue
+            org = look.organizations.match(piece)
+            if org is None:
+                raise Bad(
+                    _(
+                        "organizations from the list of the committee's organizations, "
+                        "separated by “;” (“{name}” is not one of them)."
+                    ).format(name=normalize(piece)[:80])
+                )
+            found[org.pk] = org
+        return list(found.values())
+
+    return convert
+
+
 def _check_activity(row: Row, look: Lookups, errors: _Errors) -> Report | None:
     start = len(errors.items)
     key = _cell(errors, row, "key", _key)
@@ -358,6 +384,7 @@ def _check_activity(row: Row, look: Lookups, errors: _Errors) -> Report | None:
             funding[str(source)] = amount
     hidden = _cell(errors, row, "not_for_publication", as_flag)
     narrative = _cell(errors, row, "narrative", _text(20_000, lines=True))
+    co_organizations = _cell(errors, row, "co_organizations", _organizations(look))
     program = look.program
     period = _("a date inside the program's period ({start} – {end}).").format(
         start=program.period_start.strftime("%d/%m/%Y"), end=program.period_end.strftime("%d/%m/%Y")
@@ -396,6 +423,7 @@ def _check_activity(row: Row, look: Lookups, errors: _Errors) -> Report | None:
             "not_for_publication": bool(hidden),
         },
         funding=funding,
+        co_organizations=co_organizations or [],
     )
 
 
@@ -520,27 +548,46 @@ def _chunks(items: list[Any], size: int = 500) -> Iterable[list[Any]]:
         yield items[index : index + size]
 
 
-def stored_state(activity: Activity) -> tuple[Any, ...]:
-    """What a workbook row says about a stored report, to tell unchanged rows apart."""
-    return (
-        activity.content_id,
-        activity.title,
-        activity.start_date,
-        activity.end_date,
-        activity.locality_id,
-        activity.narrative,
-        activity.not_for_publication,
-        dict(Funding.objects.filter(activity=activity).values_list("source", "amount")),
-        dict(
-            Participation.objects.filter(activity=activity).values_list("target_group_id", "count")
-        ),
-        {
-            i: (v, d)
-            for i, v, d in IndicatorValue.objects.filter(activity=activity).values_list(
-                "indicator_id", "value", "denominator"
-            )
-        },
-    )
+def stored_states(activities: list[Activity]) -> dict[int, tuple[Any, ...]]:
+    """What a workbook row says about each stored report, to tell unchanged rows apart
+    (a few queries a chunk of reports)."""
+    funding: dict[int, dict[str, int]] = {a.pk: {} for a in activities}
+    people: dict[int, dict[int, int]] = {a.pk: {} for a in activities}
+    values: dict[int, dict[int, tuple[Any, Any]]] = {a.pk: {} for a in activities}
+    credited: dict[int, set[int]] = {a.pk: set() for a in activities}
+    for chunk in _chunks([a.pk for a in activities]):
+        for pk, source, amount in Funding.objects.filter(activity_id__in=chunk).values_list(
+            "activity_id", "source", "amount"
+        ):
+            funding[pk][source] = amount
+        for pk, group, count in Participation.objects.filter(activity_id__in=chunk).values_list(
+            "activity_id", "target_group_id", "count"
+        ):
+            people[pk][group] = count
+        for pk, indicator, value, denominator in IndicatorValue.objects.filter(
+            activity_id__in=chunk
+        ).values_list("activity_id", "indicator_id", "value", "denominator"):
+            values[pk][indicator] = (value, denominator)
+        for pk, org in Credit.objects.filter(activity_id__in=chunk).values_list(
+            "activity_id", "organization_id"
+        ):
+            credited[pk].add(org)
+    return {
+        a.pk: (
+            a.content_id,
+            a.title,
+            a.start_date,
+            a.end_date,
+            a.locality_id,
+            a.narrative,
+            a.not_for_publication,
+            funding[a.pk],
+            people[a.pk],
+            values[a.pk],
+            credited[a.pk] - {a.organization_id},
+        )
+        for a in activities
+    }
 
 
 def row_state(report: Report) -> tuple[Any, ...]:
@@ -556,7 +603,14 @@ def row_state(report: Report) -> tuple[Any, ...]:
         report.funding,
         report.participants,
         report.values,
+        {o.pk for o in report.co_organizations} - {report.existing.organization_id}
+        if report.existing is not None
+        else {o.pk for o in report.co_organizations},
     )
+
+
+def unchanged(report: Report) -> bool:
+    return report.stored is not None and row_state(report) == report.stored
 
 
 def _match_existing(reports: list[Report], look: Lookups, errors: _Errors, sheets: Sheets) -> None:
@@ -571,6 +625,14 @@ def _match_existing(reports: list[Report], look: Lookups, errors: _Errors, sheet
                 "program"
             )
         }
+        mine = [
+            a
+            for a in found.values()
+            if a.program_id == look.program.pk
+            and a.organization_id == look.organization.pk
+            and a.deleted_at is None
+        ]
+        states = stored_states(mine)
         for report in chunk:
             activity = found.get(report.key)
             if activity is None:
@@ -588,7 +650,8 @@ def _match_existing(reports: list[Report], look: Lookups, errors: _Errors, sheet
                 )
                 continue
             report.existing = activity
-            if activity.status not in EDITABLE and row_state(report) != stored_state(activity):
+            report.stored = states[activity.pk]
+            if activity.status not in EDITABLE and not unchanged(report):
                 errors.add(
                     row,
                     "key",

@@ -6,8 +6,9 @@ from __future__ import annotations
 import json
 import logging
 import uuid as uuidlib
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,7 +26,6 @@ from phoihop.programs.models import Program
 
 log = logging.getLogger(__name__)
 
-PROGRESS_EVERY = 200
 # Where a service's complaint about a field is shown: (sheet, column key).
 FIELD_CELLS = {
     "title": (workbook.ACTIVITIES, "title"),
@@ -37,6 +37,7 @@ FIELD_CELLS = {
     "funding": (workbook.ACTIVITIES, "funding_state"),
     "participants": (workbook.PARTICIPANTS, "count"),
     "values": (workbook.VALUES, "value"),
+    "co_organizations": (workbook.ACTIVITIES, "co_organizations"),
 }
 
 
@@ -175,83 +176,105 @@ def _service_errors(report: importing.Report, exc: ValidationError) -> list[impo
     return found
 
 
-def _save(actor: User, look: workbook.Lookups, report: importing.Report) -> str:
-    """Create or update one report through the services: 'created', 'updated' or
-    'unchanged'."""
-    parts: dict[str, Any] = {
-        "participants": report.participants,
-        "values": report.values,
-        "funding": report.funding,
-    }
-    fields: dict[str, Any] = report.fields
-    existing = report.existing
-    if existing is None:
-        activity_services.activity_create(
-            actor=actor,
-            program=look.program,
-            organization=look.organization,
-            uuid=report.key,
-            **fields,
-            **parts,
-        )
-        return "created"
-    if importing.row_state(report) == importing.stored_state(existing):
-        return "unchanged"
-    activity_services.activity_update(
-        actor=actor,
-        activity=existing,
-        expected_version=existing.version,
-        **report.fields,
-        **parts,
-    )
-    return "updated"
-
-
 def _not_yours(report: importing.Report) -> importing.CellError:
     return importing.CellError(
         workbook.ACTIVITIES, report.number, 1, str(report.key), _("a report you may change.")
     )
 
 
-def _create_all(
-    actor: User,
-    look: workbook.Lookups,
-    reports: list[importing.Report],
-    errors: list[importing.CellError],
-) -> int:
-    """The new reports in one call of activities_create_many (the rules of
-    activity_create, written in a few queries); refusals are added to `errors`."""
-    if not reports:
-        return 0
-    try:
-        activity_services.activities_create_many(
-            actor=actor,
-            program=look.program,
-            organization=look.organization,
-            reports=[
-                {
-                    "uuid": r.key,
-                    **r.fields,
-                    "participants": r.participants,
-                    "values": r.values,
-                    "funding": r.funding,
-                }
-                for r in reports
-            ],
-        )
-    except activity_services.ReportsRefused as exc:
+def _parts(report: importing.Report) -> dict[str, Any]:
+    return {
+        "participants": report.participants,
+        "values": report.values,
+        "funding": report.funding,
+        "co_organizations": report.co_organizations,
+    }
+
+
+def _refusals(
+    reports: list[importing.Report], exc: Exception, errors: list[importing.CellError]
+) -> None:
+    """A bulk service's refusal, placed on the cells of the reports it is about."""
+    if isinstance(exc, activity_services.ReportsRefused):
         for index, error in sorted(exc.by_index.items()):
             errors.extend(_service_errors(reports[index], error))
-    except ValidationError as exc:  # refused for all of them (e.g. the program's status)
+    elif isinstance(exc, activity_services.ReportsDenied):
+        errors.extend(_not_yours(reports[index]) for index in exc.indexes)
+    elif isinstance(exc, PermissionDenied):
+        errors.extend(_not_yours(report) for report in reports)
+    elif isinstance(exc, ValidationError):  # refused for all of them (the program's status)
         for report in reports:
             errors.extend(_service_errors(report, exc))
-    except PermissionDenied:
-        errors.extend(_not_yours(report) for report in reports)
-    return len(reports)
+    else:
+        raise exc
 
 
-class _Refused(Exception):  # noqa: N818 - rolls the import back
-    pass
+@dataclass
+class _Checked:
+    fresh: list[importing.Report]
+    changed: list[importing.Report]
+    unchanged: int
+    drafts: activity_services.CheckedDrafts | None = None
+    changes: activity_services.CheckedChanges | None = None
+
+
+def _check_writes(
+    actor: User, look: workbook.Lookups, outcome: importing.Outcome
+) -> tuple[_Checked, list[importing.CellError]]:
+    """Every check of the services, done before the write transaction opens."""
+    stored = [r for r in outcome.reports if r.existing is not None]
+    checked = _Checked(
+        fresh=[r for r in outcome.reports if r.existing is None],
+        changed=[r for r in stored if not importing.unchanged(r)],
+        unchanged=sum(1 for r in stored if importing.unchanged(r)),
+    )
+    errors: list[importing.CellError] = []
+    if checked.changed:
+        try:
+            checked.changes = activity_services.activities_check_updates(
+                actor=actor,
+                changes=[
+                    activity_services.Change(
+                        activity=cast(Any, r.existing),
+                        expected_version=cast(Any, r.existing).version,
+                        changes={**r.fields, **_parts(r)},
+                    )
+                    for r in checked.changed
+                ],
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            _refusals(checked.changed, exc, errors)
+    if checked.fresh:
+        try:
+            checked.drafts = activity_services.activities_check_many(
+                actor=actor,
+                program=look.program,
+                organization=look.organization,
+                reports=[{"uuid": r.key, **r.fields, **_parts(r)} for r in checked.fresh],
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            _refusals(checked.fresh, exc, errors)
+    return checked, errors
+
+
+def _write(checked: _Checked) -> list[importing.CellError]:
+    """The checked writes, in one transaction kept short: everything was worked out
+    before it opened (on SQLite it holds the only write lock, and web requests wait)."""
+    errors: list[importing.CellError] = []
+    with transaction.atomic():
+        if checked.changes is not None:
+            try:
+                activity_services.activities_apply_checked(checked.changes)
+            except (ValidationError, PermissionDenied) as exc:
+                _refusals(checked.changed, exc, errors)
+        if checked.drafts is not None and not errors:
+            try:
+                activity_services.activities_insert_checked(checked.drafts)
+            except (ValidationError, PermissionDenied) as exc:
+                _refusals(checked.fresh, exc, errors)
+        if errors:
+            transaction.set_rollback(True)
+    return errors
 
 
 def import_run(*, job_id: int) -> ImportJob:
@@ -297,27 +320,14 @@ def _import(
     actor = job.created_by
     job.status = ImportStatus.IMPORTING
     job.save(update_fields=["status", "total_rows"])
-    counts = {"created": 0, "updated": 0, "unchanged": 0}
-    errors: list[importing.CellError] = []
-    # Stored reports are updated one by one; new ones are written together.
-    fresh = [r for r in outcome.reports if r.existing is None]
-    stored = [r for r in outcome.reports if r.existing is not None]
     try:
-        with transaction.atomic():
-            for done, report in enumerate(stored, start=1):
-                try:
-                    counts[_save(actor, look, report)] += 1
-                except ValidationError as exc:
-                    errors.extend(_service_errors(report, exc))
-                except PermissionDenied:
-                    errors.append(_not_yours(report))
-                if done % PROGRESS_EVERY == 0:
-                    _set_progress(job.pk, done, job.total_rows)
-            counts["created"] = _create_all(actor, look, fresh, errors)
-            if errors:
-                raise _Refused
-    except _Refused:
-        return _refuse(job, look, sheets, errors)
+        checked, errors = _check_writes(actor, look, outcome)
+        if errors:
+            return _refuse(job, look, sheets, errors)
+        _set_progress(job.pk, 0, job.total_rows)
+        errors = _write(checked)
+        if errors:
+            return _refuse(job, look, sheets, errors)
     except Exception:
         log.exception("Import %s failed", job.pk)
         _finish(
@@ -329,6 +339,11 @@ def _import(
             ),
         )
         return job
+    counts = {
+        "created": len(checked.fresh),
+        "updated": len(checked.changed),
+        "unchanged": checked.unchanged,
+    }
     _finish(
         job,
         ImportStatus.DONE,

@@ -32,7 +32,8 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from phoihop.activities.choices import FundingSource
-from phoihop.activities.models import Activity, Funding, IndicatorValue, Participation
+from phoihop.activities.models import Activity, Credit, Funding, IndicatorValue, Participation
+from phoihop.core.spreadsheet import set_text
 from phoihop.core.text import fold, normalize
 from phoihop.geo.choices import Level
 from phoihop.geo.models import AdminUnit
@@ -49,6 +50,7 @@ LOOKUP = "Danh mục"
 DATA_SHEETS = (ACTIVITIES, PARTICIPANTS, VALUES)
 
 YES, NO = "Có", "Không"
+SEPARATOR = "; "  # between the co-organizing organizations of one cell
 FUNDING_ORDER = (
     FundingSource.STATE,
     FundingSource.OWN,
@@ -77,6 +79,11 @@ ACTIVITY_COLUMNS = (
     Column("funding_other", gettext_lazy("Other funds (đồng)"), 18),
     Column("not_for_publication", gettext_lazy("Not for publication (Có/Không)"), 12),
     Column("narrative", gettext_lazy("Results"), 50),
+    Column(
+        "co_organizations",
+        gettext_lazy("Co-organizing organizations (from the list, separated by “;”)"),
+        40,
+    ),
     Column("status", gettext_lazy("Status (for information)"), 14),
 )
 PARTICIPANT_COLUMNS = (
@@ -183,6 +190,7 @@ class Lookups:
     communes: Choices
     groups: Choices
     indicators: Choices
+    organizations: Choices = field(default_factory=lambda: Choices(()))
     content_list: list[ProgramContent] = field(default_factory=list)
     # content id -> ids of its target groups (empty = any group) and of its indicators
     content_groups: dict[int, set[int]] = field(default_factory=dict)
@@ -196,6 +204,17 @@ def communes_for(program: Program) -> list[AdminUnit]:
         AdminUnit.objects.filter(level=Level.COMMUNE, province_id=province_id)
         .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=program.period_end))
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=program.period_start))
+        .select_related("parent")
+        .order_by("name", "pk")
+    )
+
+
+def co_organizers_for(program: Program, organization: Organization) -> list[Organization]:
+    """The organizations that may be credited with the organization's reports: the
+    committee's others (as activity_create accepts them)."""
+    return list(
+        Organization.objects.filter(committee_id=program.committee_id)
+        .exclude(pk=organization.pk)
         .select_related("parent")
         .order_by("name", "pk")
     )
@@ -226,6 +245,13 @@ def lookups(program: Program, organization: Organization) -> Lookups:
         communes=Choices(communes),
         groups=Choices((g.name, g) for g in groups),
         indicators=Choices(indicator_items),
+        organizations=Choices(
+            _unique_labels(
+                co_organizers_for(program, organization),
+                lambda o: o.name,
+                lambda o: o.parent.name if o.parent else str(o.pk),
+            )
+        ),
         content_list=contents,
         content_groups={c.pk: {g.pk for g in c.target_groups.all()} for c in contents},
         indicator_objs={i.pk: i for i in indicators},
@@ -255,6 +281,14 @@ def existing_rows(
         "activity_id", "source", "amount"
     ):
         funding.setdefault(activity_id, {})[source] = amount
+    credited: dict[int, list[str]] = {}
+    for activity_id, org_id, name in (
+        Credit.objects.filter(activity_id__in=ids)
+        .exclude(organization_id=look.organization.pk)
+        .order_by("organization__name", "organization_id")
+        .values_list("activity_id", "organization_id", "organization__name")
+    ):
+        credited.setdefault(activity_id, []).append(look.organizations.label_of.get(org_id, name))
     status_labels = dict(Activity._meta.get_field("status").choices or [])
     rows = []
     keys = {a.pk: str(a.uuid) for a in activities}
@@ -271,6 +305,7 @@ def existing_rows(
                 *(_money(money.get(source)) for source in FUNDING_ORDER),
                 YES if a.not_for_publication else NO,
                 a.narrative,
+                SEPARATOR.join(credited.get(a.pk, [])) or None,
                 str(status_labels.get(a.status, a.status)),
             ]
         )
@@ -349,13 +384,18 @@ def _instructions(look: Lookups) -> list[list[str]]:
             "activity's row key). Sheet “{values}”: one row per indicator; a ratio indicator "
             "also needs its denominator."
         ).format(participants=PARTICIPANTS, values=VALUES),
-        _("7. Enter values only: no formulas, no merged cells, no hidden rows."),
         _(
-            "8. Reports already submitted or approved cannot be changed through this workbook; "
+            "7. Co-organizing organizations (column “{column}”): names from the list of "
+            "the committee's organizations (hidden sheet “{lookup}”), separated by “;”. "
+            "Leave it empty when the organization held the activity alone."
+        ).format(column=column_letter(ACTIVITIES, "co_organizations"), lookup=LOOKUP),
+        _("8. Enter values only: no formulas, no merged cells, no hidden rows."),
+        _(
+            "9. Reports already submitted or approved cannot be changed through this workbook; "
             "start a revision in the application instead."
         ),
         _(
-            "9. If something is wrong, you get back a copy of the workbook with each wrong cell "
+            "10. If something is wrong, you get back a copy of the workbook with each wrong cell "
             "in red and a note saying what to fix; fix them and upload again. While there are "
             "errors, no row is imported."
         ),
@@ -374,10 +414,18 @@ def _header(ws: Any, columns: tuple[Column, ...]) -> None:
     ws.append(cells)
 
 
+def _text_cell(ws: Any, value: Any) -> WriteOnlyCell:
+    """A cell holding `value`; text stays text even when it starts with "=" (a title or
+    name typed as `=HYPERLINK(…)` must not become a formula in someone's workbook)."""
+    cell = WriteOnlyCell(ws)
+    set_text(cell, value)
+    return cell
+
+
 def _row(ws: Any, sheet: str, number: int, values: list[Any], marks: Marks | None) -> list[Any]:
     cells = []
     for index, value in enumerate(values, start=1):
-        cell = WriteOnlyCell(ws, value=value)
+        cell = _text_cell(ws, value)
         if isinstance(value, (datetime.date, datetime.datetime)):
             cell.number_format = DATE_FORMAT
         message = marks.cells.get((sheet, number, index)) if marks else None
@@ -404,6 +452,7 @@ def write_workbook(
         look.groups.labels,
         look.indicators.labels,
         [YES, NO],
+        look.organizations.labels,
     ]
     rows = dict(sheets)
     activity_rows = list(rows.get(ACTIVITIES, []))
@@ -452,16 +501,26 @@ def write_workbook(
     guide = wb.create_sheet(INSTRUCTIONS)
     guide.column_dimensions["A"].width = 120
     for line in _instructions(look):
-        guide.append(line)
+        guide.append([_text_cell(guide, value) for value in line])
     lookup = wb.create_sheet(LOOKUP)
     lookup.sheet_state = "hidden"
     lookup.protection.sheet = True
     lookup.append(
-        [str(_("Content")), str(_("Commune")), str(_("Target group")), str(_("Indicator")), ""]
+        [
+            str(_("Content")),
+            str(_("Commune")),
+            str(_("Target group")),
+            str(_("Indicator")),
+            "",
+            str(_("Co-organizing organization")),
+        ]
     )
     longest = max(len(values) for values in lists)
     for index in range(longest):
-        lookup.append([values[index] if index < len(values) else None for values in lists])
+        cells = [
+            _text_cell(lookup, values[index] if index < len(values) else None) for values in lists
+        ]
+        lookup.append(cells)
     # The lookup sheet cannot be unhidden or renamed without unprotecting the workbook.
     wb.security = WorkbookProtection(lockStructure=True)
     out = io.BytesIO()

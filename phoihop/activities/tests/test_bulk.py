@@ -246,3 +246,173 @@ def test_new_reports_are_announced_to_created_listeners_not_to_figures(s):
         events.unregister_listener(on_change)
     assert created == [tuple(a.pk for a in made)]
     assert changes == []  # as activity_create: a new draft changes no figures
+
+
+# -- activities_update_many: activity_update for many reports ---------------------------------
+
+UPDATE_VOLATILE = VOLATILE | {"version"}
+
+
+def _twins(s, **overrides):
+    """Two stored reports alike but for their keys."""
+    return _one(s, _input(s, **overrides)), _one(s, _input(s, **overrides))
+
+
+def _update_one(s, activity, changes, actor=None):
+    return services.activity_update(
+        actor=actor or s.user("focal_a"),
+        activity=activity,
+        expected_version=activity.version,
+        **changes,
+    )
+
+
+def _update_many(s, items, actor=None):
+    return services.activities_update_many(
+        actor=actor or s.user("focal_a"),
+        changes=[
+            services.Change(activity=a, expected_version=a.version, changes=c) for a, c in items
+        ],
+    )
+
+
+def _updated_state(activity):
+    activity = Activity.all_objects.get(pk=activity.pk)
+    (event,) = AuditEvent.objects.filter(
+        action="update", object_id=str(activity.pk), content_type__model="activity"
+    )
+
+    def strip(data):
+        return {k: v for k, v in data.items() if k not in UPDATE_VOLATILE}
+
+    return {
+        "fields": {
+            f.attname: getattr(activity, f.attname)
+            for f in Activity._meta.concrete_fields
+            if f.attname not in VOLATILE
+        },
+        "participants": sorted(activity.participations.values_list("target_group_id", "count")),
+        "values": sorted(activity.values.values_list("indicator_id", "value", "denominator")),
+        "funding": sorted(activity.funding.values_list("source", "amount")),
+        "credits": sorted(
+            (c.organization_id, c.confirmed_at is not None) for c in activity.credits.all()
+        ),
+        "audit": (event.actor_id, strip(event.before), strip(event.after), event.committee_id),
+    }
+
+
+GOOD_CHANGES = {
+    "fields": {"title": "Tên mới", "narrative": "", "not_for_publication": True},
+    "parts": {
+        "participants": {"people": 5},
+        "values": {},
+        "funding": {"own": 7},
+        "co_organizations": [],
+    },
+    "dates": {"start_date": datetime.date(2023, 6, 1), "end_date": datetime.date(2023, 6, 2)},
+}
+
+
+@pytest.mark.parametrize("case", sorted(GOOD_CHANGES))
+def test_updates_are_stored_exactly_as_activity_update_stores_them(s, case):
+    changes = dict(GOOD_CHANGES[case])
+    if "participants" in changes:
+        changes["participants"] = {s.people: 5}
+    single, bulk = _twins(s)
+    _update_one(s, single, changes)
+    (made,) = _update_many(s, [(bulk, changes)])
+    assert made.version == single.version == 2
+    assert bulk.version == 2  # the caller's object is in step, as activity_update leaves it
+    assert _updated_state(made) == _updated_state(single)
+
+
+def test_many_updates_in_one_call(s):
+    stored = [_one(s, _input(s, title=f"Cũ {n}")) for n in range(4)]
+    made = _update_many(s, [(a, {"title": f"Mới {n}"}) for n, a in enumerate(stored)])
+    assert [a.title for a in made] == [f"Mới {n}" for n in range(4)]
+    assert sorted(Activity.objects.values_list("title", flat=True)) == [
+        f"Mới {n}" for n in range(4)
+    ]
+    assert AuditEvent.objects.filter(action="update").count() == 4
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_bad_updates_are_refused_with_the_same_messages_and_nothing_written(s, case):
+    changes = _resolve(s, BAD[case])
+    single, bulk = _twins(s)
+    fine = _one(s, _input(s))
+    with pytest.raises(ValidationError) as one:
+        _update_one(s, single, changes)
+    with pytest.raises(services.ReportsRefused) as many:
+        _update_many(s, [(fine, {"title": "Được"}), (bulk, changes)])
+    assert set(many.value.by_index) == {1}
+    assert many.value.by_index[1].message_dict == one.value.message_dict
+    assert not Activity.objects.filter(version__gt=1).exists()
+    assert not AuditEvent.objects.filter(action="update").exists()
+
+
+def test_reversed_dates_alone_are_worded_as_activity_update_words_them(s):
+    # Constraints are checked by the write in the bulk path: the refusal is the same.
+    changes = {"start_date": datetime.date(2023, 5, 2), "end_date": datetime.date(2023, 5, 1)}
+    single, bulk = _twins(s)
+    with pytest.raises(ValidationError) as one:
+        _update_one(s, single, changes)
+    with pytest.raises(services.ReportsRefused) as many:
+        _update_many(s, [(bulk, changes)])
+    assert many.value.by_index[0].message_dict == one.value.message_dict
+    assert Activity.objects.get(pk=bulk.pk).version == 1
+
+
+def test_locked_reports_and_stale_versions_are_refused_as_activity_update_does(s):
+    single, bulk = f.submitted(s), f.submitted(s)
+    with pytest.raises(ValidationError) as one:
+        _update_one(s, single, {"title": "Khác"})
+    with pytest.raises(services.ReportsRefused) as many:
+        _update_many(s, [(bulk, {"title": "Khác"})])
+    assert many.value.by_index[0].messages == one.value.messages
+
+    stale = _one(s, _input(s))
+    services.activity_update(
+        actor=s.user("focal_a"), activity=stale, expected_version=1, title="Đã sửa"
+    )
+    with pytest.raises(services.ReportsRefused) as conflict:
+        services.activities_update_many(
+            actor=s.user("focal_a"),
+            changes=[services.Change(activity=stale, expected_version=1, changes={"title": "X"})],
+        )
+    assert isinstance(conflict.value.by_index[0], services.ActivityConflict)
+
+
+def test_reports_of_another_organization_are_denied(s):
+    mine = _one(s, _input(s))
+    with pytest.raises(PermissionDenied):
+        _update_one(s, mine, {"title": "Khác"}, actor=s.user("focal_b"))
+    with pytest.raises(services.ReportsDenied) as many:
+        _update_many(s, [(mine, {"title": "Khác"})], actor=s.user("focal_b"))
+    assert many.value.indexes == [0]
+
+
+def test_a_change_between_the_check_and_the_write_is_a_conflict(s):
+    report = _one(s, _input(s))
+    checked = services.activities_check_updates(
+        actor=s.user("focal_a"),
+        changes=[services.Change(activity=report, expected_version=1, changes={"title": "A"})],
+    )
+    services.activity_update(
+        actor=s.user("focal_a"), activity=report, expected_version=1, title="B"
+    )
+    with pytest.raises(services.ReportsRefused) as exc:
+        services.activities_apply_checked(checked)
+    assert isinstance(exc.value.by_index[0], services.ActivityConflict)
+    assert Activity.objects.get(pk=report.pk).title == "B"
+
+
+def test_updates_are_announced_to_those_who_follow_saves(s):
+    created = []
+    events.register_created_listener(created.append)
+    report = _one(s, _input(s))
+    try:
+        _update_many(s, [(report, {"title": "Mới"})])
+    finally:
+        events._created_listeners.remove(created.append)
+    assert created == [(report.pk,)]

@@ -60,6 +60,7 @@ def _activity_row(look, title="Tuyên truyền pháp luật", **over):
         "funding_other": None,
         "not_for_publication": "Không",
         "narrative": "Kết quả tốt",
+        "co_organizations": None,
     }
     row.update(over)
     return [row[c.key] for c in workbook.ACTIVITY_COLUMNS if c.key != "status"]
