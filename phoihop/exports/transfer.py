@@ -11,15 +11,18 @@ The document (version 2) holds, for each program: parties and signatures, conten
 targets; its reports with every revision (series, predecessor, status, version, who
 wrote, submitted and decided it and when, the reason of a return), their participants
 by target group, indicator values, funding, credits with their confirmation, comments
-and attachments; its nil reports; and the good-practice models hung on its contents,
-with their evaluations and replications. docs/transfer.md says what is left out, and why.
+and attachments; its nil reports; the good-practice models hung on its contents, with
+their evaluations and replications; and the programs' reviews (sections, directions,
+commendations, conference, carried items; the frozen figures are frozen again on
+import). docs/transfer.md says what is left out, and why.
 
 Rows are referred to by what identifies them on both installations, never by id:
 people by username (listed with name and email; unknown ones are created as inactive
-accounts without password or roles), organizations by name (with their kind, level and
-locality, created if missing), administrative units by (scheme, level, code), target
-groups by code, a program by (year, number), a content by its position, a report and an
-attachment by their uuid (the same on every installation).
+accounts without password or roles), people of the directory by (name, organization),
+organizations by name (with their kind, level and locality, created if missing),
+administrative units by (scheme, level, code), target groups by code, a program by
+(year, number), a content by its position, a report and an attachment by their uuid
+(the same on every installation).
 
 Importing is all or nothing, by an administrator or the target committee's secretariat:
 each row is checked (full_clean, then the database constraints), files by their bytes
@@ -37,6 +40,7 @@ import json
 import uuid as uuidlib
 import zipfile
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import IO, Any
 
@@ -66,7 +70,7 @@ from phoihop.core import audit, permissions
 from phoihop.core.models import User
 from phoihop.geo.models import AdminUnit
 from phoihop.orgs import services as org_services
-from phoihop.orgs.models import Committee, Organization
+from phoihop.orgs.models import Committee, Organization, Person
 from phoihop.practices.models import Evaluation, Practice, Replication
 from phoihop.programs.models import (
     Indicator,
@@ -76,6 +80,17 @@ from phoihop.programs.models import (
     Signature,
     Target,
     TargetGroup,
+)
+from phoihop.reviews import figures_data
+from phoihop.reviews import report as review_report
+from phoihop.reviews.choices import ReviewStatus
+from phoihop.reviews.models import (
+    CarriedItem,
+    Commendation,
+    Direction,
+    ReviewConference,
+    ReviewPeriod,
+    ReviewSection,
 )
 
 FORMAT = "phoihop-programs"
@@ -106,6 +121,14 @@ class _Exporter:
         self.orgs: dict[int, Organization] = {}
         self.people: dict[int, User] = {}
         self.files: dict[str, bytes] = {}
+        self.directory: dict[int, Person] = {}
+
+    def directory_person(self, person: Person | None) -> list[Any] | None:
+        """A person of the organization directory: [full name, organization's name]."""
+        if person is None:
+            return None
+        self.directory[person.pk] = person
+        return [person.full_name, self.org(person.organization)]
 
     def org(self, org: Organization | None) -> str | None:
         if org is None:
@@ -333,6 +356,113 @@ def _practices(ex: _Exporter, committee: Committee, content_ref: dict[int, list[
     return out
 
 
+def _reviews(
+    ex: _Exporter,
+    committee: Committee,
+    content_ref: dict[int, list[Any]],
+    indicator_ref: dict[int, list[Any]],
+) -> list[dict[str, Any]]:
+    def program_ref(program: Program) -> list[Any]:
+        return [program.year, program.number]
+
+    out = []
+    for review in (
+        ReviewPeriod.objects.filter(program__committee=committee)
+        .select_related("program", "finalized_by")
+        .order_by("program__year", "program__number", "kind", "period_start")
+    ):
+        directions = list(review.directions.order_by("order", "pk"))
+        direction_index = {d.pk: i for i, d in enumerate(directions)}
+        conference = ReviewConference.objects.filter(review=review).first()
+        out.append(
+            {
+                "program": program_ref(review.program),
+                "kind": review.kind,
+                "title": review.title,
+                "period_start": _day(review.period_start),
+                "period_end": _day(review.period_end),
+                "status": review.status,
+                "created_at": _moment(review.created_at),
+                "finalized_at": _moment(review.finalized_at),
+                "finalized_by": ex.person(review.finalized_by),
+                # The frozen figures hold this installation's ids: the day they were read
+                # travels, and the import reads them again from the imported reports.
+                "figures_as_of": review.snapshot["period"]["as_of"] if review.snapshot else None,
+                **{
+                    name: getattr(review, name)
+                    for name in (
+                        "issuer_type",
+                        "parent_body",
+                        "issuing_body",
+                        "number",
+                        "place_name",
+                        "signer_authority",
+                        "signer_position",
+                        "signer_rank",
+                        "signer_name",
+                        "recipients",
+                    )
+                },
+                "document_date": _day(review.document_date),
+                "sections": [
+                    {"key": x.key, "title": x.title, "text": x.text, "order": x.order}
+                    for x in review.sections.order_by("order", "key")
+                ],
+                "directions": [{"text": d.text, "order": d.order} for d in directions],
+                "commendations": [
+                    {
+                        "recipient_kind": c.recipient_kind,
+                        "organization": ex.org(c.organization),
+                        "person": ex.directory_person(c.person),
+                        "recipient_name": c.recipient_name,
+                        "form": c.form,
+                        "issuer": c.issuer,
+                        "reason": c.reason,
+                        "status": c.status,
+                        "decided_at": _moment(c.decided_at),
+                        "decided_by": ex.person(c.decided_by),
+                        "decision_note": c.decision_note,
+                    }
+                    for c in review.commendations.select_related(
+                        "organization", "person__organization", "decided_by"
+                    ).order_by("form", "recipient_kind", "recipient_name", "pk")
+                ],
+                "conference": None
+                if conference is None
+                else {
+                    "date": _day(conference.date),
+                    "place": conference.place,
+                    "chair": ex.directory_person(conference.chair),
+                    "chair_name": conference.chair_name,
+                    "chair_title": conference.chair_title,
+                    "attendees": conference.attendees,
+                    "programs_signed": sorted(
+                        program_ref(p) for p in conference.programs_signed.all()
+                    ),
+                    "notes": conference.notes,
+                },
+                "carried": [
+                    {
+                        "program": program_ref(item.program),
+                        "direction": direction_index.get(item.direction_id)
+                        if item.direction_id
+                        else None,
+                        "source_indicator": indicator_ref.get(item.source_indicator_id)
+                        if item.source_indicator_id
+                        else None,
+                        "content": content_ref.get(item.content_id) if item.content_id else None,
+                        "value": None if item.value is None else str(item.value),
+                        "created_at": _moment(item.created_at),
+                    }
+                    for item in review.carried.select_related("program").order_by(
+                        "created_at", "pk"
+                    )
+                ],
+            }
+        )
+    return out
+
+
 def _export(actor: User, committee: Committee) -> tuple[dict[str, Any], dict[str, bytes]]:
     if not permissions.can(actor, permissions.CHANGE, committee):
         raise PermissionDenied
@@ -438,6 +568,7 @@ def _export(actor: User, committee: Committee) -> tuple[dict[str, Any], dict[str
             }
         )
     practices = _practices(ex, committee, content_ref)
+    reviews = _reviews(ex, committee, content_ref, indicator_ref)
     group_codes = set(
         ProgramContent.target_groups.through.objects.filter(
             programcontent__program__committee=committee
@@ -461,6 +592,20 @@ def _export(actor: User, committee: Committee) -> tuple[dict[str, Any], dict[str
             }
             for u in sorted(ex.people.values(), key=lambda u: u.username)
         ],
+        "directory": [
+            {
+                "full_name": p.full_name,
+                "organization": ex.org(p.organization),
+                "title": p.title,
+                "rank": p.rank,
+                "phone": p.phone,
+                "email": p.email,
+            }
+            for p in sorted(
+                ex.directory.values(),
+                key=lambda p: (p.full_name, p.organization.name if p.organization else ""),
+            )
+        ],
         "organizations": [
             {
                 "name": o.name,
@@ -476,6 +621,7 @@ def _export(actor: User, committee: Committee) -> tuple[dict[str, Any], dict[str
         "target_groups": [{"code": g.code, "name": g.name, "order": g.order} for g in groups],
         "programs": out_programs,
         "practices": practices,
+        "reviews": reviews,
     }
     return document, ex.files
 
@@ -519,6 +665,7 @@ class _Importer:
         self.units: dict[tuple[Any, ...], AdminUnit] = {}
         self.groups: dict[str, TargetGroup] = {}
         self.stored_files: list[str] = []
+        self.persons_by_ref: dict[tuple[str, str | None], Person] = {}
 
     def save(self, obj: Any) -> Any:
         obj.full_clean()
@@ -609,6 +756,41 @@ class _Importer:
                 )
             )
         return self.people[username]
+
+    def directory(self, rows: list[dict[str, Any]]) -> None:
+        """People of the organization directory, found by name and organization, or
+        created (without account)."""
+        for row in rows:
+            key = (row["full_name"], row["organization"])
+            org = self.org(row["organization"])
+            found = Person.objects.filter(
+                committee=self.committee, full_name=row["full_name"], organization=org
+            ).first()
+            if found is None:
+                found = Person(
+                    committee=self.committee,
+                    full_name=row["full_name"],
+                    organization=org,
+                    title=row["title"],
+                    rank=row["rank"],
+                    phone=row["phone"],
+                    email=row["email"],
+                )
+                try:
+                    self.save(found)
+                except ValidationError as exc:
+                    raise _about(row["full_name"], exc) from exc
+            self.persons_by_ref[key] = found
+
+    def directory_person(self, ref: list[Any] | None) -> Person | None:
+        if ref is None:
+            return None
+        key = (ref[0], ref[1])
+        if key not in self.persons_by_ref:
+            raise _fail(
+                _("The person “{name}” is not in the file's directory.").format(name=ref[0])
+            )
+        return self.persons_by_ref[key]
 
     def group(self, code: str) -> TargetGroup:
         if code not in self.groups:
@@ -802,18 +984,144 @@ def _import(importer: _Importer, data: dict[str, Any]) -> list[Program]:
             )
             _import_nil_reports(importer, programs[p_index], row["nil_reports"])
         _import_practices(importer, contents, data["practices"])
-    audit.record_many(
-        actor=importer.actor,
-        action="import",
-        changes=[(obj, None, audit.snapshot(obj)) for obj in importer.created + activities],
-    )
     # As activities_create_many does: the search index follows the new reports, and the
     # figures count the approved ones (listeners run inside this transaction).
     events.announce_created([a.pk for a in activities])
     events.announce(
         events.APPROVED, [a.pk for a in activities if a.status == ActivityStatus.APPROVED]
     )
+    if v2:
+        importer.directory(data.get("directory", []))
+        refs = _Refs(by_number, contents, indicators)
+        for row in data.get("reviews", []):
+            _import_review(importer, refs, row)
+    audit.record_many(
+        actor=importer.actor,
+        action="import",
+        changes=[(obj, None, audit.snapshot(obj)) for obj in importer.created + activities],
+    )
     return programs
+
+
+@dataclass
+class _Refs:
+    programs: dict[tuple[int, str], Program]
+    contents: list[list[ProgramContent]]
+    indicators: list[list[list[Indicator]]]
+
+    def program(self, ref: list[Any]) -> Program:
+        key = (ref[0], ref[1])
+        if key not in self.programs:
+            raise _fail(
+                _("The program {number} of {year} is not in the file.").format(
+                    number=ref[1], year=ref[0]
+                )
+            )
+        return self.programs[key]
+
+    def content(self, ref: list[Any] | None) -> ProgramContent | None:
+        return self.contents[ref[0]][ref[1]] if ref else None
+
+    def indicator(self, ref: list[Any] | None) -> Indicator | None:
+        return self.indicators[ref[0]][ref[1]][ref[2]] if ref else None
+
+
+def _import_review(importer: _Importer, refs: _Refs, row: dict[str, Any]) -> None:
+    program = refs.program(row["program"])
+    review = ReviewPeriod(
+        program=program,
+        committee=importer.committee,
+        kind=row["kind"],
+        title=row["title"],
+        period_start=_on(row["period_start"]),
+        period_end=_on(row["period_end"]),
+        status=row["status"],
+        created_at=_at(row["created_at"]),
+        finalized_at=_when(row["finalized_at"]),
+        finalized_by=importer.person(row["finalized_by"]),
+        document_date=parse_date(row["document_date"] or ""),
+        **{
+            name: row[name]
+            for name in (
+                "issuer_type",
+                "parent_body",
+                "issuing_body",
+                "number",
+                "place_name",
+                "signer_authority",
+                "signer_position",
+                "signer_rank",
+                "signer_name",
+                "recipients",
+            )
+        },
+    )
+    try:
+        importer.save(review)
+        for x in row["sections"]:
+            importer.save(
+                ReviewSection(
+                    review=review, key=x["key"], title=x["title"], text=x["text"], order=x["order"]
+                )
+            )
+        directions = [
+            importer.save(Direction(review=review, text=d["text"], order=d["order"]))
+            for d in row["directions"]
+        ]
+        for c in row["commendations"]:
+            importer.save(
+                Commendation(
+                    review=review,
+                    recipient_kind=c["recipient_kind"],
+                    organization=importer.org(c["organization"]),
+                    person=importer.directory_person(c["person"]),
+                    recipient_name=c["recipient_name"],
+                    form=c["form"],
+                    issuer=c["issuer"],
+                    reason=c["reason"],
+                    status=c["status"],
+                    decided_at=_when(c["decided_at"]),
+                    decided_by=importer.person(c["decided_by"]),
+                    decision_note=c["decision_note"],
+                )
+            )
+        conference = row["conference"]
+        if conference:
+            held = importer.save(
+                ReviewConference(
+                    review=review,
+                    date=_on(conference["date"]),
+                    place=conference["place"],
+                    chair=importer.directory_person(conference["chair"]),
+                    chair_name=conference["chair_name"],
+                    chair_title=conference["chair_title"],
+                    attendees=conference["attendees"],
+                    notes=conference["notes"],
+                )
+            )
+            held.programs_signed.set([refs.program(r) for r in conference["programs_signed"]])
+        for item in row["carried"]:
+            carried = importer.save(
+                CarriedItem(
+                    review=review,
+                    program=refs.program(item["program"]),
+                    direction=directions[item["direction"]]
+                    if item["direction"] is not None
+                    else None,
+                    source_indicator=refs.indicator(item["source_indicator"]),
+                    content=refs.content(item["content"]),
+                    value=None if item["value"] is None else Decimal(item["value"]),
+                )
+            )
+            CarriedItem.objects.filter(pk=carried.pk).update(created_at=_at(item["created_at"]))
+    except ValidationError as exc:
+        raise _about(row["title"], exc) from exc
+    if row["figures_as_of"] and review.status == ReviewStatus.FINALIZED:
+        # Frozen again from the imported reports, on the day the original was read.
+        data = review_report.live_data(review, as_of=_on(row["figures_as_of"]))
+        review.snapshot = data
+        review.snapshot_hash = figures_data.content_hash(data)
+        review.save(update_fields=["snapshot", "snapshot_hash"])
 
 
 def _import_program(

@@ -19,6 +19,7 @@ from phoihop.core.models import User
 from phoihop.exports import transfer
 from phoihop.figures import selectors as figures
 from phoihop.figures.models import FigureCell
+from phoihop.orgs.models import Person
 from phoihop.practices.models import Evaluation, Practice, Replication
 from phoihop.programs.models import (
     Indicator,
@@ -27,6 +28,15 @@ from phoihop.programs.models import (
     ProgramParty,
     Signature,
     Target,
+)
+from phoihop.reviews import selectors as review_selectors
+from phoihop.reviews import services as review_services
+from phoihop.reviews.models import (
+    CarriedItem,
+    Direction,
+    ReviewConference,
+    ReviewPeriod,
+    ReviewSection,
 )
 from phoihop.search.models import SearchEntry
 
@@ -201,6 +211,53 @@ def _reported(s):
     return revision
 
 
+def _reviewed(s):
+    """A finalized year review of the program: sections, a direction carried into the
+    next program, an approved commendation of a person, and its conference."""
+    world = s.world
+    secretariat = s.user("secretariat")
+    review = review_services.review_create(
+        actor=secretariat,
+        program=s.program,
+        kind="year",
+        title="Báo cáo tổng kết năm 2023",
+        period_start=datetime.date(2023, 1, 1),
+        period_end=datetime.date(2023, 12, 31),
+    )
+    ReviewSection.objects.create(review=review, key="results", title="Kết quả", text="Tốt.")
+    direction = Direction.objects.create(review=review, text="Mở rộng mô hình", order=1)
+    person = Person(committee=world.committee, full_name="Trần Thị Hoa", organization=world.org_b)
+    person.full_clean()
+    person.save()
+    commendation = review_services.commendation_propose(
+        actor=secretariat,
+        review=review,
+        recipient_kind="individual",
+        form="certificate",
+        issuer="Bộ CHQS tỉnh",
+        reason="Thành tích xuất sắc",
+        person=person,
+    )
+    review_services.commendation_approve(actor=secretariat, commendation=commendation)
+    conference = ReviewConference.objects.create(
+        review=review, date=datetime.date(2023, 12, 28), place="Hội trường", chair=person
+    )
+    nxt = Program.objects.get(committee=world.committee, year=2024)
+    conference.programs_signed.set([nxt])
+    CarriedItem.objects.create(
+        review=review, program=nxt, direction=direction, content=nxt.contents.first()
+    )
+    return review_services.review_finalize(actor=secretariat, review=review)
+
+
+def _without_ids(value):
+    if isinstance(value, dict):
+        return {k: _without_ids(v) for k, v in value.items() if k != "id" and not k.endswith("_id")}
+    if isinstance(value, list):
+        return [_without_ids(v) for v in value]
+    return value
+
+
 def _figures(program):
     """What the figures say, by names rather than ids."""
     total = figures.program_figures(program).total
@@ -217,7 +274,8 @@ def _figures(program):
 
 def _wipe(committee):
     """The committee's programs and everything under them, gone as from a new database
-    (organizations and accounts stay: the import finds them by name and username)."""
+    (organizations, accounts and the people directory stay: the import finds them)."""
+    ReviewPeriod.objects.filter(committee=committee).delete()
     activities = Activity.all_objects.filter(committee=committee)
     activities.update(revision_of=None)
     activities.delete()
@@ -238,10 +296,12 @@ def _wipe(committee):
 def test_reports_files_and_practices_round_trip_exactly(s, django_capture_on_commit_callbacks):
     _rich(s)
     _reported(s)
+    frozen = _reviewed(s).snapshot
     world = s.world
     admin = world.user("admin")
     archive = transfer.export_archive(actor=admin, committee=world.committee)
     first = transfer.export_programs(actor=admin, committee=world.committee)
+    assert [r["status"] for r in first["reviews"]] == ["finalized"]
     program = first["programs"][0]
     statuses = sorted(r["status"] for r in program["reports"])
     assert statuses == ["approved", "approved", "draft", "returned"]
@@ -272,10 +332,16 @@ def test_reports_files_and_practices_round_trip_exactly(s, django_capture_on_com
     assert revision.revision_of.attachments.get().file.name == revision.attachments.get().file.name
     assert (
         SearchEntry.objects.filter(
-            object_id__in=Activity.objects.filter(program=moved).values("pk")
+            kind="activity", object_id__in=Activity.objects.filter(program=moved).values("pk")
         ).count()
         == 4
     )
+    review = ReviewPeriod.objects.get(program=moved)
+    assert review.carried.get().program.year == 2024
+    assert review.conference.chair.full_name == "Trần Thị Hoa"
+    # The frozen figures are read again from the imported reports: the same numbers.
+    assert _without_ids(review.snapshot) == _without_ids(frozen)
+    assert review_selectors.snapshot_intact(review)
 
 
 def _archive_with(document, files=None):
