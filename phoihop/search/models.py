@@ -1,8 +1,10 @@
 """The search index: one row per searchable object, its text folded in our own code.
 
-The full-text structure over the folded columns depends on the database (migration
-0002): an FTS5 table kept in step by triggers on SQLite, a generated tsvector column
-with a GIN index on PostgreSQL. Rows are written only by phoihop.search.index.
+The full-text structure over the folded columns depends on the database: an FTS5 table
+kept in step by triggers on SQLite (migration 0002); on PostgreSQL two generated
+tsvector columns, the words with their positions (`document`, 0002) and every word's
+leading characters (`prefixes`, 0003, for the last word typed), under one GIN index
+(0004). Rows are written only by phoihop.search.index.
 """
 
 from __future__ import annotations
