@@ -5,6 +5,11 @@ locality as recorded, area key, month of the start date, organization) — organ
 empty means "each report once", a credited organization means "the reports credited to
 it". Rows are replaced inside the transaction of every change the activities app
 announces (see `rollups.py`); `phoihop figures verify` compares them with the raw rows.
+
+The rollup tables are derived data: their foreign keys carry no database constraint
+(`db_constraint=False`), since every row is computed from rows that satisfy them and a
+constraint check per written row doubled the cost of a rebuild. Deletions still cascade
+through Django's `on_delete`, and `rebuild` rewrites them from the raw rows.
 """
 
 from __future__ import annotations
@@ -22,16 +27,25 @@ class Measure(models.TextChoices):
 
 class FigureCell(models.Model):
     program = models.ForeignKey(
-        "programs.Program", verbose_name=_("program"), on_delete=models.CASCADE, related_name="+"
+        "programs.Program",
+        verbose_name=_("program"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
     )
     content = models.ForeignKey(
         "programs.ProgramContent",
         verbose_name=_("content"),
         on_delete=models.CASCADE,
         related_name="+",
+        db_constraint=False,
     )
     locality = models.ForeignKey(
-        "geo.AdminUnit", verbose_name=_("locality"), on_delete=models.CASCADE, related_name="+"
+        "geo.AdminUnit",
+        verbose_name=_("locality"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
     )
     area = models.CharField(_("area classification"), max_length=40, blank=True)
     month = models.DateField(_("month"))
@@ -42,6 +56,7 @@ class FigureCell(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="+",
+        db_constraint=False,
     )
     measure = models.CharField(_("measure"), max_length=1, choices=Measure.choices)
     target_group = models.ForeignKey(
@@ -51,6 +66,7 @@ class FigureCell(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="+",
+        db_constraint=False,
     )
     source = models.CharField(_("source"), max_length=10, blank=True)
     indicator = models.ForeignKey(
@@ -60,6 +76,7 @@ class FigureCell(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="+",
+        db_constraint=False,
     )
     count = models.PositiveIntegerField(_("reports"), default=0)
     total = models.DecimalField(_("total"), max_digits=24, decimal_places=2, default=0)
@@ -104,6 +121,7 @@ class _Measures(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="+",
+        db_constraint=False,
     )
     source = models.CharField(_("source"), max_length=10, blank=True)
     indicator = models.ForeignKey(
@@ -113,6 +131,7 @@ class _Measures(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="+",
+        db_constraint=False,
     )
     count = models.PositiveIntegerField(_("reports"), default=0)
     total = models.DecimalField(_("total"), max_digits=24, decimal_places=2, default=0)
@@ -136,13 +155,18 @@ class FigureSummary(_Measures):
     organization). Serves every breakdown not split or filtered by place."""
 
     program = models.ForeignKey(
-        "programs.Program", verbose_name=_("program"), on_delete=models.CASCADE, related_name="+"
+        "programs.Program",
+        verbose_name=_("program"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
     )
     content = models.ForeignKey(
         "programs.ProgramContent",
         verbose_name=_("content"),
         on_delete=models.CASCADE,
         related_name="+",
+        db_constraint=False,
     )
     month = models.DateField(_("month"))
     organization = models.ForeignKey(
@@ -152,6 +176,7 @@ class FigureSummary(_Measures):
         blank=True,
         on_delete=models.CASCADE,
         related_name="+",
+        db_constraint=False,
     )
 
     class Meta:
@@ -170,10 +195,18 @@ class FigurePlace(_Measures):
     (program, locality, area, month). Serves breakdowns by place and area."""
 
     program = models.ForeignKey(
-        "programs.Program", verbose_name=_("program"), on_delete=models.CASCADE, related_name="+"
+        "programs.Program",
+        verbose_name=_("program"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
     )
     locality = models.ForeignKey(
-        "geo.AdminUnit", verbose_name=_("locality"), on_delete=models.CASCADE, related_name="+"
+        "geo.AdminUnit",
+        verbose_name=_("locality"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
     )
     area = models.CharField(_("area classification"), max_length=40, blank=True)
     month = models.DateField(_("month"))

@@ -13,7 +13,6 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from phoihop.figures import rollups
-from phoihop.programs.models import Program
 
 
 class Command(BaseCommand):
@@ -27,10 +26,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, action: str, programs: list[int] | None, **options: Any) -> None:
         if action == "rebuild":
-            ids = programs or list(Program.all_objects.values_list("pk", flat=True).order_by("pk"))
-            for pk in ids:
-                rows = rollups.rebuild(pk)
-                self.stdout.write(f"program {pk}: {rows} rollup rows")
+            # One transaction, set-based: every program at once, or the given ones.
+            rows = rollups.rebuild(programs or None)
+            which = ", ".join(map(str, programs)) if programs else "every program"
+            self.stdout.write(f"{which}: {rows} rollup rows")
             return
         found = rollups.verify(programs)
         total = 0
