@@ -1,8 +1,9 @@
-"""Synthetic data at benchmark scale, bulk-loaded with PostgreSQL's COPY.
+"""Synthetic data at benchmark scale, bulk-loaded inside PostgreSQL.
 
 The reference objects (committees, organizations, programs, contents, indicators,
 targets) are few and go through the ORM; the activities and their parts — millions of
-rows at national scale — are streamed with COPY, never inserted row by row. The data
+rows at national scale — are generated set-based by the server itself (`INSERT …
+SELECT` over `generate_series`, indexes rebuilt after), never inserted row by row. The data
 bypasses the services on purpose: the benchmark measures reading, and the figures'
 rollups are then rebuilt from these raw rows by the figures module itself.
 
@@ -13,8 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import uuid
+import time
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection, transaction
 
@@ -194,102 +196,243 @@ def build_reference(scale: Scale, seed: int = 2026) -> tuple[list[Reference], li
     return refs, groups
 
 
-ACTIVITY_COLUMNS = (
-    "id, created_at, updated_at, uuid, series, committee_id, program_id, content_id, "
-    "organization_id, title, start_date, end_date, locality_id, narrative, "
-    "not_for_publication, status, version, created_by_id, submitted_at, submitted_by_id, "
-    "decided_at, decided_by_id, return_reason"
+# The tables the load fills. Their secondary indexes, unique and foreign-key constraints
+# are dropped before the load and rebuilt after it (one sort per index instead of millions
+# of index insertions and trigger calls); the primary keys stay.
+LOADED_TABLES = (
+    "activities_activity",
+    "activities_participation",
+    "activities_indicatorvalue",
+    "activities_credit",
+    "activities_funding",
 )
 
 
-PART_COLUMNS = {
-    "participation": "activity_id, target_group_id, count",
-    "indicatorvalue": "activity_id, indicator_id, value, denominator",
-    "credit": "activity_id, organization_id, confirmed_at, confirmed_by_id",
-    "funding": "activity_id, source, amount",
-}
+def _r(k: int, seed: int, col: str = "a.id") -> str:
+    """SQL for a deterministic pseudo-random number in [0, 1), the k-th of a row.
+
+    Each choice about an activity has a slot k of its own (0–63), never shared, or two
+    choices would be correlated: the activity 1–7, participation 10, 11, 14 and 16 + j,
+    indicator values 20 + j and 24, credits 30–31, funding 40–41."""
+    return f"((hashint8extended({col} * 64 + {k}, {seed}) & 2147483647)::float8 / 2147483648.0)"
+
+
+def _uuid(col: str, seed: int) -> str:
+    """SQL for a deterministic version-4 UUID: two 64-bit hashes of a row's id, with the
+    version and variant bits set."""
+    high = f"(hashint8extended({col}, {seed}) & ~61440::bigint) | 16384"  # xxxx-4xxx
+    low = (  # 8xxx-xxxx…: the top bits 10
+        f"(hashint8extended({col}, {seed + 1}) & 4611686018427387903)"
+        " | (-9223372036854775808)::bigint"
+    )
+    return f"(lpad(to_hex({high}), 16, '0') || to_hex({low}))::uuid"
+
+
+def _activity_sql(seed: int) -> str:
+    r = lambda k: _r(k, seed, "s.id")  # noqa: E731
+    return f"""
+INSERT INTO activities_activity (
+    id, created_at, updated_at, uuid, series, committee_id, program_id, content_id,
+    organization_id, title, start_date, end_date, locality_id, narrative,
+    not_for_publication, status, version, created_by_id, submitted_at, submitted_by_id,
+    decided_at, decided_by_id, return_reason)
+SELECT s.id, %(now)s, %(now)s, {_uuid("s.id", seed * 4)}, {_uuid("s.id", seed * 4 + 2)},
+       p.committee_id, p.program_id, p.contents[x.c],
+       CASE WHEN {r(2)} < 0.6 THEN p.leads[x.c]
+            ELSE p.orgs[1 + floor({r(3)} * cardinality(p.orgs))::int] END,
+       'Hoạt động ' || s.id, x.day, x.day,
+       p.communes[1 + floor({r(4)} * cardinality(p.communes))::int],
+       '', false, x.status, 1, p.creator_id,
+       CASE WHEN x.status <> 'draft' THEN %(now)s::timestamptz END,
+       CASE WHEN x.status <> 'draft' THEN p.creator_id END,
+       CASE WHEN x.status = 'approved' THEN %(now)s::timestamptz END,
+       CASE WHEN x.status = 'approved' THEN p.approver_id END,
+       ''
+FROM bench_program p
+CROSS JOIN LATERAL generate_series(p.first_id, p.first_id + p.n - 1) AS s(id)
+CROSS JOIN LATERAL (
+    SELECT 1 + floor({r(1)} * cardinality(p.contents))::int AS c,
+           CASE WHEN {r(5)} < 0.9 THEN 'approved'
+                WHEN {r(6)} < 0.5 THEN 'submitted' ELSE 'draft' END AS status,
+           make_date(p.year, 1, 1) + floor({r(7)} * 360)::int AS day
+) x
+"""
+
+
+def _parts_sql(seed: int) -> dict[str, str]:
+    r = lambda k: _r(k, seed)  # noqa: E731
+    new = "a.id >= %(first)s"
+    return {
+        # 1 target group in 2/3 of the activities, 2 distinct ones in the rest
+        "participation": f"""
+INSERT INTO activities_participation (activity_id, target_group_id, count)
+SELECT a.id,
+       (%(groups)s::bigint[])[1 + (floor({r(10)} * %(ngroups)s)::int
+            + CASE WHEN j = 1 THEN 0 ELSE 1 + floor({r(11)} * (%(ngroups)s - 1))::int END)
+            %% %(ngroups)s],
+       5 + floor(((hashint8extended(a.id * 64 + 16 + j, {seed}) & 2147483647)::float8
+                  / 2147483648.0) * 296)::int
+FROM activities_activity a
+CROSS JOIN LATERAL generate_series(1, CASE WHEN {r(14)} < 2.0 / 3 THEN 1 ELSE 2 END) j
+WHERE {new}
+""",
+        # the first 1, 2 or 3 indicators of the activity's content
+        "indicatorvalue": f"""
+INSERT INTO activities_indicatorvalue (activity_id, indicator_id, value, denominator)
+SELECT a.id, i.indicators[j],
+       1 + floor(((hashint8extended(a.id * 64 + 20 + j, {seed}) & 2147483647)::float8
+                  / 2147483648.0) * 50)::int,
+       NULL
+FROM activities_activity a
+JOIN bench_content i ON i.content_id = a.content_id
+CROSS JOIN LATERAL generate_series(1, 1 + floor({r(24)} * cardinality(i.indicators))::int) j
+WHERE {new}
+""",
+        # a confirmed credit for the organization; in 30 % an unconfirmed one for another
+        "credit": f"""
+INSERT INTO activities_credit (activity_id, organization_id, confirmed_at, confirmed_by_id)
+SELECT a.id, v.org, v.confirmed_at, v.confirmed_by
+FROM activities_activity a
+JOIN bench_program p ON p.program_id = a.program_id
+CROSS JOIN LATERAL (
+    VALUES (1, a.organization_id, %(now)s::timestamptz, a.created_by_id),
+           (2, CASE WHEN {r(30)} < 0.3
+                    THEN p.orgs[1 + floor({r(31)} * cardinality(p.orgs))::int] END,
+            NULL::timestamptz, NULL::bigint)
+) v(j, org, confirmed_at, confirmed_by)
+WHERE {new} AND v.org IS NOT NULL AND (v.j = 1 OR v.org <> a.organization_id)
+""",
+        "funding": f"""
+INSERT INTO activities_funding (activity_id, source, amount)
+SELECT a.id, 'own', (1 + floor({r(41)} * 200)::int) * 100000
+FROM activities_activity a
+WHERE {new} AND {r(40)} < 0.5
+""",
+    }
+
+
+def _secondary_structures(cur, table: str) -> tuple[list[str], list[str]]:
+    """(DROP statements, CREATE statements) for a table's non-primary-key indexes and its
+    unique and foreign-key constraints, to rebuild them after a bulk load."""
+    cur.execute(
+        """
+        SELECT conname, pg_get_constraintdef(oid), contype FROM pg_constraint
+        WHERE conrelid = %s::regclass AND contype IN ('u', 'f') ORDER BY contype DESC, conname
+        """,
+        [table],
+    )
+    constraints = cur.fetchall()
+    cur.execute(
+        """
+        SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i
+        JOIN pg_class c ON c.oid = i.indexrelid
+        WHERE i.indrelid = %s::regclass AND NOT i.indisprimary
+          AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid
+                          AND k.conrelid = i.indrelid)
+        ORDER BY c.relname
+        """,
+        [table],
+    )
+    indexes = cur.fetchall()
+    drops = [f'ALTER TABLE {table} DROP CONSTRAINT "{name}"' for name, _d, _t in constraints]
+    drops += [f'DROP INDEX "{name}"' for name, _d in indexes]
+    creates = [definition for _n, definition in indexes]
+    # unique constraints first (their indexes), then the foreign keys
+    creates += [
+        f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}'
+        for name, definition, kind in sorted(constraints, key=lambda c: c[2] != "u")
+    ]
+    return drops, creates
 
 
 def load_activities(
     scale: Scale, refs: list[Reference], groups: list[int], seed: int = 2026
-) -> dict[str, int]:
-    """Stream every activity and its parts into PostgreSQL with COPY, a program at a time.
+) -> dict[str, Any]:
+    """Generate every activity and its parts inside PostgreSQL, set-based.
 
-    One connection runs one COPY at a time, so each program's activities go first and
-    then each of their parts; a program's rows are small enough to hold in memory.
+    `INSERT … SELECT` over `generate_series`, one statement a table for the whole scale:
+    every pseudo-random choice is a hash of the row's id and the seed
+    (`hashint8extended`), so the rows are the same on every run and no row crosses the
+    wire. Secondary indexes and constraints are dropped before and rebuilt after, then
+    the tables are analyzed; all in one transaction (a failed load leaves nothing).
     """
-    rng = random.Random(seed + 1)
-    counts = {"activity": 0, **dict.fromkeys(PART_COLUMNS, 0)}
-    aid = _next_id("activities_activity")
+    counts: dict[str, int] = {}
+    steps: dict[str, float] = {}
+    first = _next_id("activities_activity")
     now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
-    connection.ensure_connection()
-    raw = connection.connection  # the psycopg connection
+    programs = []
+    contents = []
+    next_id = first
     for ref in refs:
-        for program_id, year, contents in ref.programs:
-            start = dt.date(year, 1, 1)
-            rows: list[tuple] = []
-            parts: dict[str, list[tuple]] = {k: [] for k in PART_COLUMNS}
-            for _ in range(scale.activities_per_program):
-                content_id, lead_id, indicator_ids = contents[rng.randrange(len(contents))]
-                org_id = (
-                    lead_id if rng.random() < 0.6 else ref.org_ids[rng.randrange(len(ref.org_ids))]
+        for program_id, year, program_contents in ref.programs:
+            programs.append(
+                (
+                    program_id,
+                    year,
+                    ref.committee_id,
+                    ref.creator_id,
+                    ref.approver_id,
+                    next_id,
+                    scale.activities_per_program,
+                    [c for c, _lead, _i in program_contents],
+                    [lead for _c, lead, _i in program_contents],
+                    ref.org_ids,
+                    ref.commune_ids,
                 )
-                day = start + dt.timedelta(days=rng.randrange(360))
-                status = "approved" if rng.random() < 0.9 else rng.choice(("submitted", "draft"))
-                sent = status != "draft"
-                approved = status == "approved"
-                rows.append(
-                    (
-                        aid,
-                        now,
-                        now,
-                        uuid.UUID(int=rng.getrandbits(128), version=4),
-                        uuid.UUID(int=rng.getrandbits(128), version=4),
-                        ref.committee_id,
-                        program_id,
-                        content_id,
-                        org_id,
-                        f"Hoạt động {aid}",
-                        day,
-                        day,
-                        ref.commune_ids[rng.randrange(len(ref.commune_ids))],
-                        "",
-                        False,
-                        status,
-                        1,
-                        ref.creator_id,
-                        now if sent else None,
-                        ref.creator_id if sent else None,
-                        now if approved else None,
-                        ref.approver_id if approved else None,
-                        "",
-                    )
-                )
-                for group in rng.sample(groups, rng.choice((1, 1, 2))):
-                    parts["participation"].append((aid, group, rng.randint(5, 300)))
-                for ind in indicator_ids[: rng.choice((1, 2, 3))]:
-                    parts["indicatorvalue"].append((aid, ind, rng.randint(1, 50), None))
-                parts["credit"].append((aid, org_id, now, ref.creator_id))
-                if rng.random() < 0.3:
-                    other = ref.org_ids[rng.randrange(len(ref.org_ids))]
-                    if other != org_id:
-                        parts["credit"].append((aid, other, None, None))
-                if rng.random() < 0.5:
-                    parts["funding"].append((aid, "own", rng.randint(1, 200) * 100_000))
-                aid += 1
-            with transaction.atomic(), raw.cursor() as cur:
-                with cur.copy(f"COPY activities_activity ({ACTIVITY_COLUMNS}) FROM STDIN") as cp:
-                    for row in rows:
-                        cp.write_row(row)
-                counts["activity"] += len(rows)
-                for table, part_rows in parts.items():
-                    sql = f"COPY activities_{table} ({PART_COLUMNS[table]}) FROM STDIN"
-                    with cur.copy(sql) as cp:
-                        for row in part_rows:
-                            cp.write_row(row)
-                    counts[table] += len(part_rows)
-    for table in counts:
-        _reset_sequence(f"activities_{table}")
+            )
+            contents += [(c, inds) for c, _lead, inds in program_contents]
+            next_id += scale.activities_per_program
+    params = {"now": now, "first": first, "groups": groups, "ngroups": len(groups)}
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute("SET LOCAL maintenance_work_mem = '512MB'")
+        cur.execute("SET LOCAL work_mem = '64MB'")
+        cur.execute("SET LOCAL synchronous_commit = off")
+        cur.execute(
+            "CREATE TEMP TABLE bench_program (program_id bigint, year int, committee_id bigint,"
+            " creator_id bigint, approver_id bigint, first_id bigint, n int, contents bigint[],"
+            " leads bigint[], orgs bigint[], communes bigint[]) ON COMMIT DROP"
+        )
+        cur.executemany(
+            "INSERT INTO bench_program VALUES (" + ", ".join(["%s"] * 11) + ")", programs
+        )
+        cur.execute(
+            "CREATE TEMP TABLE bench_content (content_id bigint PRIMARY KEY, indicators bigint[])"
+            " ON COMMIT DROP"
+        )
+        cur.executemany("INSERT INTO bench_content VALUES (%s, %s)", contents)
+        cur.execute("ANALYZE bench_program")
+        cur.execute("ANALYZE bench_content")
+        rebuild: list[str] = []
+        for table in LOADED_TABLES:
+            drops, creates = _secondary_structures(cur, table)
+            for sql in drops:
+                cur.execute(sql)
+            rebuild += creates
+        started = time.monotonic()
+        cur.execute(_activity_sql(seed), params)
+        counts["activity"] = cur.rowcount
+        steps["activities_s"] = round(time.monotonic() - started, 1)
+        started = time.monotonic()
+        for table, sql in _parts_sql(seed).items():
+            part_started = time.monotonic()
+            cur.execute(sql, params)
+            counts[table] = cur.rowcount
+            steps[f"{table}_s"] = round(time.monotonic() - part_started, 1)
+        steps["parts_s"] = round(time.monotonic() - started, 1)
+        started = time.monotonic()
+        # the foreign keys last: their validation reads through the rebuilt indexes
+        for sql in sorted(rebuild, key=lambda s: "FOREIGN KEY" in s):
+            if "FOREIGN KEY" in sql and "foreign_keys_s" not in steps:
+                steps["indexes_s"] = round(time.monotonic() - started, 1)
+                steps["foreign_keys_s"] = 0.0
+                started = time.monotonic()
+            cur.execute(sql)
+        steps["foreign_keys_s"] = round(time.monotonic() - started, 1)
+        for table in LOADED_TABLES:
+            _reset_sequence(table)
+    started = time.monotonic()
     with connection.cursor() as cur:
-        cur.execute("ANALYZE")
-    return counts
+        for table in LOADED_TABLES:
+            cur.execute(f"VACUUM (ANALYZE) {table}")
+    steps["analyze_s"] = round(time.monotonic() - started, 1)
+    return {"rows": counts, "steps": steps}
