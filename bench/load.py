@@ -1,10 +1,12 @@
-"""Pages under load: the real pages against a bare view, same server, same session.
+"""Pages under load: the real pages against a bare view, same server, same sessions.
 
-The server is gunicorn as `phoihop serve` runs it (sync workers, one per core, access
-log off so the terminal is not the bottleneck); the load comes from wrk on the same
-machine. The bare view (bench/bare.py) serves the page's own HTML, captured once, from
-constant data through the same middleware: the ratio real ÷ bare is what our queries
-and templates cost.
+The server is gunicorn as `phoihop serve` runs it (access log off so the terminal is
+not the bottleneck), in each of SERVERS' setups; the load comes from wrk on the same
+machine, rotating over SESSIONS signed-in sessions of the bench account (one shared
+session would serialize every request on its row: the session is saved on each
+request). The bare view (bench/bare.py) serves the page's own HTML, captured once,
+from constant data through the same middleware: the ratio real ÷ bare is what our
+queries and templates cost.
 """
 
 from __future__ import annotations
@@ -17,12 +19,24 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 PORT = int(os.environ.get("PHOIHOP_BENCH_PORT", "8765"))
 DURATION = os.environ.get("PHOIHOP_BENCH_DURATION", "10s")
+SESSIONS = 64
+CONNECTIONS = (8, 64)
+# (name, gunicorn arguments). The first is the setup `phoihop serve` uses by default
+# (sync workers, two: one per core) and the one the table's verdicts read; the others
+# are measured beside it at the province scale (PHOIHOP_BENCH_SERVERS=all: every scale).
+SERVERS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("gunicorn sync ×2", ("--workers", "2")),
+    ("gunicorn sync ×4", ("--workers", "4")),
+    ("gunicorn gthread 2×4", ("--workers", "2", "--threads", "4", "--worker-class", "gthread")),
+)
 
 
 def bench_user():
@@ -69,7 +83,7 @@ def _wait_port(port: int, timeout: float = 30) -> None:
     raise RuntimeError("the server did not start")
 
 
-def start_server(workers: int) -> subprocess.Popen:
+def start_server(args: tuple[str, ...]) -> subprocess.Popen:
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent))
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(  # noqa: S603 - our own server
@@ -78,8 +92,9 @@ def start_server(workers: int) -> subprocess.Popen:
             "bench.wsgi:application",
             "--bind",
             f"127.0.0.1:{PORT}",
-            "--workers",
-            str(workers),
+            *args,
+            "--timeout",
+            "120",
             "--no-control-socket",
             "--log-level",
             "warning",
@@ -119,16 +134,33 @@ def _ms(text: str) -> float:
     return round(float(number) * _UNITS[unit], 2)
 
 
-def wrk(url: str, cookie: str, connections: int) -> dict[str, Any]:
+def cookie_script(cookies: list[str], directory: Path) -> Path:
+    """A wrk script sending each request with the next of `cookies` (per wrk thread)."""
+    listed = ",\n".join(f'  "{c}"' for c in cookies)
+    script = directory / "sessions.lua"
+    script.write_text(
+        f"local cookies = {{\n{listed}\n}}\n"
+        "local n = 0\n"
+        "request = function()\n"
+        "  n = n + 1\n"
+        '  return wrk.format(nil, nil, {["Cookie"] = cookies[(n % #cookies) + 1]})\n'
+        "end\n"
+    )
+    return script
+
+
+def wrk(url: str, script: Path, connections: int, duration: str = DURATION) -> dict[str, Any]:
     out = subprocess.run(  # noqa: S603 - wrk from Debian, found on PATH
         [
             "wrk",
             "-t2",
             f"-c{connections}",
-            f"-d{DURATION}",
+            f"-d{duration}",
+            "--timeout",
+            "60s",  # a queued request is slow, not lost: its time counts in the p99
             "--latency",
-            "-H",
-            f"Cookie: {cookie}",
+            "-s",
+            str(script),
             url,
         ],
         check=True,
@@ -136,11 +168,13 @@ def wrk(url: str, cookie: str, connections: int) -> dict[str, Any]:
         text=True,
     ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    total = re.search(r"(\d+) requests in", out)
     latency = {m.group(1): _ms(m.group(2)) for m in re.finditer(r"\s(50|75|90|99)%\s+(\S+)", out)}
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     socket_errors = re.search(r"Socket errors: (.*)", out)
     return {
         "rps": round(rps, 1),
+        "requests": int(total.group(1)) if total else 0,
         "p50_ms": latency.get("50"),
         "p99_ms": latency.get("99"),
         "non_2xx": int(errors.group(1)) if errors else 0,
@@ -148,47 +182,101 @@ def wrk(url: str, cookie: str, connections: int) -> dict[str, Any]:
     }
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None  # a redirect (to the sign-in page) is an answer, not a page
+
+
 def capture(path: str, cookie: str) -> bytes:
-    import urllib.request
-
+    """The page as the signed-in user gets it; anything but 200 stops the measure."""
+    opener = urllib.request.build_opener(_NoRedirect)
     request = urllib.request.Request(f"http://127.0.0.1:{PORT}{path}", headers={"Cookie": cookie})
-    with urllib.request.urlopen(request) as response:  # noqa: S310
-        if response.status != 200:
-            raise RuntimeError(f"{path} answered {response.status}")
-        return response.read()
+    try:
+        with opener.open(request, timeout=120) as response:
+            return response.read()
+    except urllib.error.HTTPError as exc:
+        raise RuntimeError(f"{path} answered {exc.code}, not 200") from exc
 
 
-def run(pages: dict[str, str]) -> dict[str, Any]:
-    """pages: name -> path. Each page beside its bare twin at 8 and 64 connections."""
+def drain(bare: str, cookie: str) -> None:
+    """Wait until the requests wrk left queued are served: a sync worker serves what it
+    accepted even after wrk hung up, and the next run would find the workers busy with
+    the last one's backlog. A few requests behind that backlog come back when it is gone."""
+    request = urllib.request.Request(bare, headers={"Cookie": cookie})  # noqa: S310
+    for _ in range(4):
+        with urllib.request.build_opener(_NoRedirect).open(request, timeout=600) as response:
+            response.read()
+
+
+def _uptime() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
+
+
+def _measure_server(
+    name: str, args: tuple[str, ...], pages: dict[str, str], script: Path, cookie: str
+) -> dict[str, Any]:
+    """One server setup: each page beside its bare twin at 8 and 64 connections."""
+    proc = start_server(args)
+    result: dict[str, Any] = {"server": name, "args": list(args), "pages": {}}
+    try:
+        for page_name, path in pages.items():
+            url = f"http://127.0.0.1:{PORT}{path}"
+            bare = f"http://127.0.0.1:{PORT}/bench/bare/{page_name}/"
+            capture(path, cookie)  # still a 200 in this setup
+            wrk(url, script, 2, "3s")  # warm-up: imports, caches, connections
+            wrk(bare, script, 2, "2s")
+            page: dict[str, Any] = {"path": path, "load_average": _uptime()}
+            for c in CONNECTIONS:
+                for kind, target in (("bare", bare), ("real", url)):
+                    drain(bare, cookie)
+                    page[f"{kind}_{c}"] = wrk(target, script, c)
+            drain(bare, cookie)
+            page["ratio_64"] = round(page["real_64"]["rps"] / max(page["bare_64"]["rps"], 0.1), 2)
+            page["ratio_8"] = round(page["real_8"]["rps"] / max(page["bare_8"]["rps"], 0.1), 2)
+            bad = sum(page[f"{k}_{c}"]["non_2xx"] for k in ("real", "bare") for c in CONNECTIONS)
+            if bad:
+                page["error"] = f"{bad} answers were not 200"
+            result["pages"][page_name] = page
+        result["worker_peak_rss_mb"] = worker_peak_rss_mb(proc)
+    finally:
+        stop_server(proc)
+    return result
+
+
+def run(pages: dict[str, str], *, all_servers: bool = True) -> dict[str, Any]:
+    """pages: name -> path. Every server setup (or the first only), each page beside its
+    bare twin; the first setup's figures are the ones the verdicts read."""
     if shutil.which("wrk") is None:
         return {"error": "wrk is not installed (deploy/debian-packages-bench.txt)"}
     user = bench_user()
-    cookie = session_cookie(user)
-    workers = os.cpu_count() or 2
+    cookies = [session_cookie(user) for _ in range(SESSIONS)]
     bare_dir = ROOT / "var" / "bench" / "bare"
     bare_dir.mkdir(parents=True, exist_ok=True)
-    proc = start_server(workers)
-    results: dict[str, Any] = {"workers": workers, "server": "gunicorn sync", "pages": {}}
+    script = cookie_script(cookies, bare_dir)
+    proc = start_server(SERVERS[0][1])
+    sizes = {}
     try:
         for name, path in pages.items():
-            html = capture(path, cookie)
+            html = capture(path, cookies[0])
             (bare_dir / f"{name}.html").write_bytes(html)
-        stop_server(proc)
-        proc = start_server(workers)  # the bare views read the captured pages at start
-        for name, path in pages.items():
-            page: dict[str, Any] = {
-                "path": path,
-                "bytes": len((bare_dir / f"{name}.html").read_bytes()),
-            }
-            url = f"http://127.0.0.1:{PORT}{path}"
-            bare = f"http://127.0.0.1:{PORT}/bench/bare/{name}/"
-            wrk(url, cookie, 4)  # warm-up
-            for c in (8, 64):
-                page[f"real_{c}"] = wrk(url, cookie, c)
-                page[f"bare_{c}"] = wrk(bare, cookie, c)
-            page["ratio_64"] = round(page["real_64"]["rps"] / max(page["bare_64"]["rps"], 0.1), 2)
-            results["pages"][name] = page
-        results["worker_peak_rss_mb"] = worker_peak_rss_mb(proc)
+            sizes[name] = len(html)
     finally:
         stop_server(proc)
-    return results
+    servers = [
+        _measure_server(name, args, pages, script, cookies[0])
+        for name, args in (SERVERS if all_servers else SERVERS[:1])
+    ]
+    main = servers[0]
+    for name, page in main["pages"].items():
+        page["bytes"] = sizes[name]
+    return {
+        "server": main["server"],
+        "sessions": SESSIONS,
+        "duration": DURATION,
+        "pages": main["pages"],
+        "worker_peak_rss_mb": main["worker_peak_rss_mb"],
+        "servers": servers,
+    }

@@ -186,6 +186,21 @@ def figures(scale: str) -> dict[str, Any]:
                     GOAL_NATIONAL_MS,
                 )
             )
+    # Memory: the breakdown of every program of the year in a fresh process (its peak RSS
+    # is the breakdown's own, not this process's history).
+    import json
+
+    result["breakdown_memory"] = json.loads(run_child("bench.breakdown"))
+    rss = result["breakdown_memory"]["peak_rss_mb"]
+    result["table"].append(
+        [
+            f"figures: peak RSS, full breakdown of all {len(programs)} program(s) of {year}",
+            f"{rss} MB",
+            f"after Django's setup {result['breakdown_memory']['rss_before_mb']} MB",
+            f"goal < {GOAL_WORKER_RSS_MB} MB (a worker's)",
+            "meets" if rss < GOAL_WORKER_RSS_MB else "**misses**",
+        ]
+    )
     result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     return result
 
@@ -208,51 +223,76 @@ def run_child(module: str, *args: str) -> str:
     return done.stdout
 
 
+GOAL_PAGE_RATIO_64 = 0.5
+GOAL_PAGE_P99_8_MS = 150
+GOAL_WORKER_RSS_MB = 200
+
+
 @measure("pages")
 def pages(scale: str) -> dict[str, Any]:
     from bench import load
     from phoihop.programs.models import Program
 
     program = Program.objects.order_by("committee_id", "-year").first()
+    all_servers = scale == "province" or os.environ.get("PHOIHOP_BENCH_SERVERS") == "all"
     result = load.run(
         {
             "dashboard": f"/app/dashboard/?program={program.pk}",
             "activity-list": "/app/activities/",
-        }
+        },
+        all_servers=all_servers,
     )
     if "error" in result:
         return result
+    server = result["server"]
     table = []
     for name, page in result["pages"].items():
+        ratio = page["ratio_64"]
         table.append(
             [
-                f"{name}: throughput at 64 connections",
+                f"{name}: throughput at 64 connections ({server})",
                 f"{page['real_64']['rps']} req/s",
                 f"bare view {page['bare_64']['rps']} req/s",
-                f"{page['ratio_64']} (goal ≥ 0.5)",
-                "meets" if page["ratio_64"] >= 0.5 else "**misses**",
+                f"ratio {ratio}; goal ≥ {GOAL_PAGE_RATIO_64}",
+                "meets" if ratio >= GOAL_PAGE_RATIO_64 and "error" not in page else "**misses**",
             ]
         )
         p99 = page["real_8"]["p99_ms"]
         table.append(
             [
-                f"{name}: p99 latency at 8 connections",
+                f"{name}: p99 latency at 8 connections ({server})",
                 f"{p99} ms",
                 f"bare view {page['bare_8']['p99_ms']} ms",
-                "goal < 150 ms",
-                "meets" if p99 is not None and p99 < 150 else "**misses**",
+                f"goal < {GOAL_PAGE_P99_8_MS} ms",
+                "meets"
+                if p99 is not None and p99 < GOAL_PAGE_P99_8_MS and "error" not in page
+                else "**misses**",
             ]
         )
+        if "error" in page:
+            table.append([f"{name}: answers", page["error"], "", "all 200", "**failed**"])
     rss = result.get("worker_peak_rss_mb")
     table.append(
         [
-            "web worker peak RSS under load",
+            f"web worker peak RSS under load ({server})",
             f"{rss} MB",
             "",
-            "goal < 200 MB",
-            "meets" if rss and rss < 200 else "**misses**",
+            f"goal < {GOAL_WORKER_RSS_MB} MB",
+            "meets" if rss and rss < GOAL_WORKER_RSS_MB else "**misses**",
         ]
     )
+    # The other server setups, for the choice (informative: no verdict).
+    for other in result["servers"][1:]:
+        for name, page in other["pages"].items():
+            table.append(
+                [
+                    f"{name} with {other['server']}: 64 connections / p99 at 8",
+                    f"{page['real_64']['rps']} req/s / {page['real_8']['p99_ms']} ms",
+                    f"bare {page['bare_64']['rps']} req/s / {page['bare_8']['p99_ms']} ms",
+                    f"ratio {page['ratio_64']}; worker RSS {other['worker_peak_rss_mb']} MB",
+                    "(server choice)",
+                ]
+            )
     result["table"] = table
     return result
 

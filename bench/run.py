@@ -24,11 +24,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "var" / "bench"
 PG = os.environ.get("PHOIHOP_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+# The databases are <prefix>_<scale>; another prefix keeps a second copy apart.
+DB_PREFIX = os.environ.get("PHOIHOP_BENCH_DB", "phoihop_bench")
 SEED = 2026
+SUITE_GOAL_MINUTES = 60
 
 
 def database_url(scale: str) -> str:
-    return f"{PG}/phoihop_bench_{scale}"
+    return f"{PG}/{DB_PREFIX}_{scale}"
+
+
+def load_average() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
 
 
 def run_scale(scale: str, fresh: bool) -> dict:
@@ -43,9 +53,11 @@ def run_scale(scale: str, fresh: bool) -> dict:
     if fresh:
         cmd.append("--fresh")
     started = time.monotonic()
+    load_before = load_average()
     subprocess.run(cmd, check=True, env=env, cwd=ROOT)  # noqa: S603 - our own module
     result = json.loads(out.read_text())
     result["wall_seconds"] = round(time.monotonic() - started, 1)
+    result["load_average"] = {"before": load_before, "after": load_average()}
     return result
 
 
@@ -80,14 +92,26 @@ def main() -> int:
     parser.add_argument("--fresh", action="store_true", help="regenerate the data")
     args = parser.parse_args()
     scales = ("province", "decade", "national") if args.scale == "all" else (args.scale,)
-    report = {"machine": machine(), "command": " ".join(sys.argv), "scales": {}}
+    command = "make bench" + (f" SCALE={args.scale}" if args.scale != "all" else "")
+    report = {
+        "machine": machine(),
+        "command": command + (" (bench/run.py --fresh: data regenerated)" if args.fresh else ""),
+        "scales": {},
+    }
     previous = ROOT / "docs" / "benchmarks.json"
     if previous.exists() and args.scale != "all":
         # A single scale updates its part of the last full report.
         report["scales"] = json.loads(previous.read_text()).get("scales", {})
+    started = time.monotonic()
     for scale in scales:
         print(f"== bench: {scale}", flush=True)
         report["scales"][scale] = run_scale(scale, args.fresh)
+    report["suite"] = {
+        "scales": list(scales),
+        "seconds": round(time.monotonic() - started, 1),
+        "generated": [s for s in scales if not report["scales"][s]["data"].get("reused")],
+        "goal_minutes": SUITE_GOAL_MINUTES,
+    }
     report["when"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     from bench.report import write_report
 
