@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from phoihop.activities.choices import FundingSource
+from phoihop.core.spreadsheet import csv_value, set_text
 from phoihop.figures import selectors as figures
 from phoihop.figures import types as ft
 from phoihop.programs.models import Indicator, Program
@@ -110,7 +111,7 @@ def as_xlsx(
             if number == 0:
                 ws.append([_bold(ws, v) for v in values])
             else:
-                ws.append([float(v) if _is_decimal(v) else v for v in values])
+                ws.append([_cell(ws, float(v) if _is_decimal(v) else v) for v in values])
     summary = wb.create_sheet(str(_("Indicators"))[:31])
     summary.append(
         [
@@ -130,9 +131,9 @@ def as_xlsx(
         i = line.indicator
         summary.append(
             [
-                line.content_title,
-                i.name,
-                i.unit,
+                _cell(summary, line.content_title),
+                _cell(summary, i.name),
+                _cell(summary, i.unit),
                 _num(i.target),
                 _num(i.result),
                 _num(line.achievement),
@@ -155,7 +156,7 @@ def as_csv(
     out.write("\ufeff")  # Excel reads UTF-8 (Vietnamese) correctly with the mark
     writer = csv.writer(out)
     for values in table(program, by, date_from=date_from, date_to=date_to):
-        writer.writerow(["" if v is None else v for v in values])
+        writer.writerow(["" if v is None else csv_value(v) for v in values])
     return out.getvalue()
 
 
@@ -169,9 +170,17 @@ def _num(value: Any) -> Any:
     return float(value) if _is_decimal(value) else value
 
 
-def _bold(ws: Any, value: Any) -> Any:
+def _cell(ws: Any, value: Any) -> Any:
+    """A cell of `value`: names typed by users (contents, communes, organizations,
+    indicators) stay text even when they start with "=" (see core.spreadsheet)."""
     from openpyxl.cell import WriteOnlyCell
 
-    cell = WriteOnlyCell(ws, value=str(value))
+    cell = WriteOnlyCell(ws)
+    set_text(cell, value)
+    return cell
+
+
+def _bold(ws: Any, value: Any) -> Any:
+    cell = _cell(ws, str(value))
     cell.font = Font(bold=True)
     return cell

@@ -42,3 +42,26 @@ def test_csv_by_dimensions_and_scope(s, client_for):
     assert rows[-1][0] == "Tổng cộng" or rows[-1][2] == "1"
     assert client_for("focal_b").get(url, {"by": "colour"}).status_code == 404
     assert client_for("other_secretariat").get(url).status_code == 404
+
+
+FORMULA = '=HYPERLINK("http://x","y")'
+
+
+def test_names_typed_as_formulas_come_out_as_text(s, client_for):
+    s.content.title = FORMULA
+    s.content.save()
+    factories.approved(s)
+    url = reverse("exports:program_breakdown", args=[s.program.pk, "xlsx"])
+    wb = load_workbook(io.BytesIO(client_for("leader").get(url).content))
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value]
+    typed = [c for c in cells if isinstance(c.value, str) and c.value.startswith("=HYPERLINK")]
+    assert typed, "the content's title is in the workbook"
+    assert all(c.data_type == "s" and c.value == FORMULA for c in typed)
+    assert not [c for c in cells if c.data_type == "f"]
+
+    response = client_for("leader").get(
+        reverse("exports:program_breakdown", args=[s.program.pk, "csv"]), {"by": "content"}
+    )
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert ["'" + FORMULA] in [row[:1] for row in rows]
+    assert not [v for row in rows for v in row if v.startswith("=")]

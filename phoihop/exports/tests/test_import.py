@@ -482,3 +482,109 @@ def test_running_job_page_polls_with_a_progress_bar(s, client_for):
     html = client_for("focal_a").get(reverse("exports:job", args=[job.pk])).content.decode()
     assert 'hx-trigger="every 1s"' in html
     assert '<progress id="job-progress" max="1000" value="400">' in html
+
+
+# -- co-organizers, formulas, updates in bulk ------------------------------------------------
+
+FORMULA = '=HYPERLINK("http://x","y")'
+
+
+def test_co_organizers_are_imported_exported_and_kept(s, look, django_capture_on_commit_callbacks):
+    from phoihop.activities.models import Credit
+
+    org_b = look.organizations.label_of[s.world.org_b.pk]
+    assert s.world.org_a.pk not in look.organizations.label_of  # the reporter itself is not listed
+    assert s.world.other_org.pk not in look.organizations.label_of  # another committee's
+    template = _template(s)
+    lookup = load_workbook(io.BytesIO(template))[workbook.LOOKUP]
+    assert org_b in [c.value for c in lookup["F"]]
+    keys = keys_of(template, 3)
+    filled = fill(
+        template,
+        {
+            A: [
+                _activity_row(look, "Có phối hợp", co_organizations=org_b),
+                _activity_row(look, "Tự làm"),
+                _activity_row(look, "Đơn vị lạ", co_organizations=f"{org_b}; Đơn vị Không Có"),
+            ]
+        },
+    )
+    refused = _upload(s, filled, django_capture_on_commit_callbacks)
+    assert refused.status == ImportStatus.REFUSED
+    (error,) = refused.errors
+    assert (error["row"], error["column"]) == (4, "M")
+    assert "Đơn vị Không Có" in error["message"]
+
+    filled = fill(
+        filled, {A: [[..., ..., ..., ..., ..., ..., ..., ..., ..., ..., ..., ..., ""]]}, start=4
+    )
+    job = _upload(s, filled, django_capture_on_commit_callbacks)
+    assert job.status == ImportStatus.DONE, job.errors
+    shared = Activity.objects.get(uuid=keys[0])
+    credited = {c.organization_id: c.confirmed_at for c in Credit.objects.filter(activity=shared)}
+    assert set(credited) == {s.world.org_a.pk, s.world.org_b.pk}
+    assert credited[s.world.org_b.pk] is None  # the co-organizer confirms its own credit
+    exported = _template(s)
+    rows = {r[0]: r for r in _sheet_rows(exported, A)}
+    assert rows[keys[0]][12] == org_b
+    assert rows[keys[1]][12] is None
+    # Uploaded again as it is: nothing changes; with the cell emptied, the credit goes.
+    again = _upload(s, exported, django_capture_on_commit_callbacks)
+    assert (again.created_count, again.updated_count, again.unchanged_count) == (0, 0, 3)
+    cleared = fill(exported, {A: [[*[...] * 12, ""]]})
+    third = _upload(s, cleared, django_capture_on_commit_callbacks)
+    assert third.updated_count == 1, third.errors
+    assert set(
+        Credit.objects.filter(activity=shared).values_list("organization_id", flat=True)
+    ) == {s.world.org_a.pk}
+
+
+def test_text_typed_as_a_formula_stays_text_in_the_template_and_the_marked_copy(
+    s, look, django_capture_on_commit_callbacks
+):
+    factories.report(s, title=FORMULA, narrative="+1 người")
+    template = _template(s)
+    wb = load_workbook(io.BytesIO(template))
+    title, narrative = wb[A]["C2"], wb[A]["L2"]
+    assert (title.value, title.data_type) == (FORMULA, "s")
+    assert (narrative.value, narrative.data_type) == ("+1 người", "s")
+    # A formula typed into the sheet is refused and comes back as text, not run.
+    filled = fill(template, {A: [_activity_row(look, "Có công thức", narrative=FORMULA)]}, start=3)
+    job = _upload(s, filled, django_capture_on_commit_callbacks)
+    assert job.status == ImportStatus.REFUSED
+    marked = load_workbook(io.BytesIO(job.marked_file.read()))
+    cell = marked[A]["L3"]
+    assert (cell.value, cell.data_type) == (FORMULA, "s")
+    assert cell.comment is not None
+    assert marked[A]["C2"].data_type == "s"
+    assert not [
+        c for ws in marked.worksheets for r in ws.iter_rows() for c in r if c.data_type == "f"
+    ]
+
+
+def test_a_re_upload_updates_many_reports_and_keeps_figures_and_search_right(
+    s, look, django_capture_on_commit_callbacks
+):
+    from phoihop.core.models import AuditEvent
+    from phoihop.figures import rollups
+    from phoihop.search.models import SearchEntry
+
+    factories.approved(s, title="Đã duyệt")  # counted in the figures; left as it is
+    template = _template(s)
+    filled = fill(
+        template,
+        {A: [_activity_row(look, f"Hoạt động {n}") for n in range(6)]},
+        start=3,
+    )
+    assert _upload(s, filled, django_capture_on_commit_callbacks).created_count == 6
+    exported = _template(s)
+    edited = fill(exported, {A: [[..., ..., f"Đổi tên số {n}"] for n in range(4)]}, start=3)
+    job = _upload(s, edited, django_capture_on_commit_callbacks)
+    assert job.status == ImportStatus.DONE, job.errors
+    assert (job.updated_count, job.unchanged_count, job.created_count) == (4, 3, 0)
+    assert Activity.objects.filter(title__startswith="Đổi tên số").count() == 4
+    assert AuditEvent.objects.filter(action="update", content_type__model="activity").count() == 4
+    assert all(a.version == 2 for a in Activity.objects.filter(title__startswith="Đổi tên số"))
+    assert not any(rollups.verify([s.program.pk]).values())  # `phoihop figures verify` is clean
+    entries = SearchEntry.objects.filter(kind="activity", title__startswith="Đổi tên số")
+    assert entries.count() == 4  # the search index follows the bulk writes
