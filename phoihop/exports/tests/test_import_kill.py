@@ -28,10 +28,12 @@ import io
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -362,3 +364,66 @@ def test_web_server_killed_mid_import_leaves_nothing_and_the_import_runs_again(s
         http = _signed_in(f"http://127.0.0.1:{port}")
         again = _job_from(_upload(http, s, data))
         _assert_imported_once(s, again, ROWS)
+
+
+def _half_sent_upload(http: Http, s: factories.Setup, data: bytes) -> socket.socket:
+    """An upload whose request body is only half sent: the web server is reading it."""
+    boundary = uuid.uuid4().hex
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="csrfmiddlewaretoken"\r\n\r\n'
+        f"{http.cookies.get('csrftoken', '')}\r\n"
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+        f'filename="bao-cao-lon.xlsx"\r\nContent-Type: {XLSX}\r\n\r\n'
+    ).encode()
+    body = head + data + f"\r\n--{boundary}--\r\n".encode()
+    parsed = urllib.parse.urlsplit(http.base)
+    path = reverse("exports:upload", args=[s.program.pk, s.world.org_a.pk])
+    cookies = "; ".join(f"{k}={v}" for k, v in http.cookies.items())
+    request = (
+        f"POST {path} HTTP/1.1\r\nHost: {parsed.hostname}:{parsed.port}\r\n"
+        f"Cookie: {cookies}\r\nContent-Type: multipart/form-data; boundary={boundary}\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    ).encode()
+    sock = socket.create_connection((parsed.hostname, parsed.port), timeout=30)
+    sock.sendall(request + body[: len(body) // 2])
+    return sock
+
+
+def test_web_server_killed_mid_upload_and_mid_import_loses_nothing(s, tmp_path):
+    """The production layout (gunicorn and the worker): the web server killed while it
+    reads an upload stores no job and no file; killed while the worker imports, the
+    import finishes whole; uploaded again, every report is there once, unchanged."""
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    media = tmp_path / "test-media"
+    with _running(task_worker(tmp_path)) as worker:
+        web = web_server(tmp_path, "database", port)
+        try:
+            http = _signed_in(base)
+            data = _filled_template(http, s, ROWS)
+            before = set(ImportJob.objects.values_list("pk", flat=True))
+            sock = _half_sent_upload(http, s, data)
+            time.sleep(1)  # the web server is waiting for the rest of the body
+            web.kill()
+            sock.close()
+            assert set(ImportJob.objects.values_list("pk", flat=True)) == before
+            assert list(media.rglob("*.xlsx")) == []
+            assert _imported(s) == 0
+
+            web = web_server(tmp_path, "database", port)
+            http = _signed_in(base)
+            with _writes_held():
+                job_id = _job_from(_upload(http, s, data))
+                _importing_session(job_id)
+                web.kill()
+            assert worker.process.poll() is None
+        finally:
+            web.stop()
+        _assert_imported_once(s, job_id, ROWS)
+
+        with _running(web_server(tmp_path, "database", port)):
+            http = _signed_in(base)
+            again = _wait_finished(_job_from(_upload(http, s, data)))
+        assert again.status == ImportStatus.DONE, again.message
+        assert (again.created_count, again.unchanged_count) == (0, ROWS)
+        assert _imported(s) == ROWS
