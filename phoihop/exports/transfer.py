@@ -114,14 +114,20 @@ def _unit(unit: AdminUnit | None) -> list[Any] | None:
     return [unit.scheme, unit.level, unit.code] if unit else None
 
 
-class _Exporter:
-    """Collects the organizations, people and files the document refers to."""
+CHUNK = 1024 * 1024
 
-    def __init__(self) -> None:
+
+class _Exporter:
+    """Collects the organizations and people the document refers to, and writes each
+    attachment's file into the archive (when there is one) as it is met, a chunk at a
+    time: the export never holds the files in memory."""
+
+    def __init__(self, archive: zipfile.ZipFile | None = None) -> None:
         self.orgs: dict[int, Organization] = {}
         self.people: dict[int, User] = {}
-        self.files: dict[str, bytes] = {}
         self.directory: dict[int, Person] = {}
+        self.archive = archive
+        self.written: set[str] = set()
 
     def directory_person(self, person: Person | None) -> list[Any] | None:
         """A person of the organization directory: [full name, organization's name]."""
@@ -144,8 +150,20 @@ class _Exporter:
 
     def file(self, attachment: Attachment) -> tuple[str, str]:
         try:
+            digest = hashlib.sha256()
             with attachment.file.open("rb") as handle:
-                data = handle.read()
+                while chunk := handle.read(CHUNK):
+                    digest.update(chunk)
+            extension = (attachment.file.name or "").rsplit(".", 1)[-1].lower()
+            name = f"{FILES_DIR}{digest.hexdigest()}.{extension}"
+            if self.archive is not None and name not in self.written:
+                with (
+                    attachment.file.open("rb") as handle,
+                    self.archive.open(name, "w", force_zip64=True) as member,
+                ):
+                    while chunk := handle.read(CHUNK):
+                        member.write(chunk)
+                self.written.add(name)
         except OSError as exc:
             raise ValidationError(
                 _(
@@ -156,11 +174,7 @@ class _Exporter:
                     title=attachment.activity.title,
                 )
             ) from exc
-        digest = hashlib.sha256(data).hexdigest()
-        extension = (attachment.file.name or "").rsplit(".", 1)[-1].lower()
-        name = f"{FILES_DIR}{digest}.{extension}"
-        self.files[name] = data
-        return name, digest
+        return name, digest.hexdigest()
 
 
 def _users(*ids: int | None) -> set[int]:
@@ -463,10 +477,12 @@ def _reviews(
     return out
 
 
-def _export(actor: User, committee: Committee) -> tuple[dict[str, Any], dict[str, bytes]]:
+def _export(
+    actor: User, committee: Committee, archive: zipfile.ZipFile | None = None
+) -> dict[str, Any]:
     if not permissions.can(actor, permissions.CHANGE, committee):
         raise PermissionDenied
-    ex = _Exporter()
+    ex = _Exporter(archive)
     programs = list(
         Program.objects.filter(committee=committee)
         .select_related("previous")
@@ -623,22 +639,30 @@ def _export(actor: User, committee: Committee) -> tuple[dict[str, Any], dict[str
         "practices": practices,
         "reviews": reviews,
     }
-    return document, ex.files
+    return document
 
 
 def export_programs(*, actor: User, committee: Committee) -> dict[str, Any]:
     """The document alone (attachments listed, their files not included)."""
-    return _export(actor, committee)[0]
+    return _export(actor, committee)
+
+
+def write_archive(*, actor: User, committee: Committee, out: IO[bytes]) -> None:
+    """Write the .zip (the attachments' files, then the document) into `out`."""
+    # Photos and office documents are compressed already: stored as they are.
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as archive:
+        document = _export(actor, committee, archive)
+        archive.writestr(
+            DOCUMENT_NAME,
+            json.dumps(document, ensure_ascii=False, indent=1),
+            compress_type=zipfile.ZIP_DEFLATED,
+        )
 
 
 def export_archive(*, actor: User, committee: Committee) -> bytes:
-    """The .zip to download: the document and the attachments' files."""
-    document, files = _export(actor, committee)
+    """The .zip as bytes (small committees, tests)."""
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(DOCUMENT_NAME, json.dumps(document, ensure_ascii=False, indent=1))
-        for name in sorted(files):
-            archive.writestr(name, files[name], compress_type=zipfile.ZIP_STORED)
+    write_archive(actor=actor, committee=committee, out=out)
     return out.getvalue()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from typing import Any, cast
 
 from django.contrib import messages
@@ -191,10 +192,23 @@ def _committee(request: HttpRequest, pk: int) -> Committee:
 @require_GET
 def committee_programs(request: HttpRequest, pk: int) -> HttpResponse:
     committee = _committee(request, pk)
-    data = transfer.export_archive(actor=cast(User, request.user), committee=committee)
-    response = HttpResponse(data, content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="chuong-trinh-{committee.code}.zip"'
-    return response
+    # Written to a temporary file (the attachments may be large), then streamed.
+    out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
+    try:
+        transfer.write_archive(actor=cast(User, request.user), committee=committee, out=out)
+    except ValidationError as exc:
+        out.close()
+        return _index(request, errors=exc.messages)
+    except BaseException:
+        out.close()
+        raise
+    out.seek(0)
+    return FileResponse(
+        out,
+        as_attachment=True,
+        filename=f"chuong-trinh-{committee.code}.zip",
+        content_type="application/zip",
+    )
 
 
 @login_required

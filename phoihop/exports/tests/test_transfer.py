@@ -118,7 +118,8 @@ def test_download_and_upload_pages(s, client_for):
     response = client_for("secretariat").get(url)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
-    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+    content = b"".join(response.streaming_content)
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
         assert json.loads(archive.read(transfer.DOCUMENT_NAME))["format"] == transfer.FORMAT
     assert client_for("focal_a").get(url).status_code == 403
     assert client_for("other_secretariat").get(url).status_code == 404
@@ -126,7 +127,7 @@ def test_download_and_upload_pages(s, client_for):
 
     upload = client_for("other_secretariat").post(
         reverse("exports:committee_programs_import", args=[world.other_committee.pk]),
-        {"file": SimpleUploadedFile("p.zip", response.content)},
+        {"file": SimpleUploadedFile("p.zip", content)},
     )
     assert upload.status_code == 302
     assert Program.objects.filter(committee=world.other_committee).count() == 2
@@ -475,3 +476,17 @@ def test_unknown_people_arrive_as_inactive_accounts(s):
         transfer.import_file(
             actor=admin, committee=s.world.committee, upload=_archive_with(data, files)
         )
+
+
+def test_an_attachment_missing_from_the_storage_stops_the_export(s, client_for, settings):
+    settings.LANGUAGE_CODE = "vi"
+    _reported(s)
+    attachment = Attachment.objects.first()
+    attachment.file.storage.delete(attachment.file.name)
+    with pytest.raises(ValidationError, match=r"anh\.jpg"):
+        transfer.export_archive(actor=s.user("admin"), committee=s.world.committee)
+    page = client_for("secretariat").get(
+        reverse("exports:committee_programs", args=[s.world.committee.pk])
+    )
+    assert page.status_code == 400
+    assert "anh.jpg" in page.content.decode()
