@@ -4,7 +4,13 @@
 from django.contrib import admin
 
 from phoihop.core.admin_base import AdministratorsOnlyAdmin
-from phoihop.figures.models import FigureCell, FigurePlace, FigureSummary, ProgramRollup
+from phoihop.figures.models import (
+    FigureCell,
+    FigurePlace,
+    FigureSpan,
+    FigureSummary,
+    ProgramRollup,
+)
 
 
 class _RollupAdmin(AdministratorsOnlyAdmin):
@@ -15,6 +21,7 @@ class _RollupAdmin(AdministratorsOnlyAdmin):
 admin.site.register(FigureCell, _RollupAdmin)
 admin.site.register(FigureSummary, _RollupAdmin)
 admin.site.register(FigurePlace, _RollupAdmin)
+admin.site.register(FigureSpan, _RollupAdmin)
 
 
 @admin.register(ProgramRollup)

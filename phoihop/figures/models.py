@@ -222,6 +222,53 @@ class FigurePlace(_Measures):
         return f"{self.program_id}/{self.locality_id}/{self.area}/{self.month}"
 
 
+class FigureSpan(_Measures):
+    """FigureCell merged over month and area: (program, content, locality,
+    organization), the whole program period. Serves breakdowns by place, content ×
+    place and organization × place when no dates are given (the dashboard's)."""
+
+    program = models.ForeignKey(
+        "programs.Program",
+        verbose_name=_("program"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+    )
+    content = models.ForeignKey(
+        "programs.ProgramContent",
+        verbose_name=_("content"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+    )
+    locality = models.ForeignKey(
+        "geo.AdminUnit",
+        verbose_name=_("locality"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+    )
+    organization = models.ForeignKey(
+        "orgs.Organization",
+        verbose_name=_("organization"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+    )
+
+    class Meta:
+        verbose_name = _("figure span summary")
+        verbose_name_plural = _("figure span summaries")
+        indexes = [
+            models.Index(fields=["program", "content", "locality"], name="figures_span_grain_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program_id}/{self.content_id}/{self.locality_id}/{self.organization_id}"
+
+
 class ProgramRollup(models.Model):
     """A program whose rollups are complete: readers may use them. Its row is also the
     lock that serializes rollup updates of the program."""

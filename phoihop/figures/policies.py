@@ -8,12 +8,18 @@ Read directly, they are for system administrators only.
 from django.db import models
 
 from phoihop.core import permissions as p
-from phoihop.figures.models import FigureCell, FigurePlace, FigureSummary, ProgramRollup
+from phoihop.figures.models import (
+    FigureCell,
+    FigurePlace,
+    FigureSpan,
+    FigureSummary,
+    ProgramRollup,
+)
 
 
 def _administrators_only(qs: models.QuerySet, scope: p.Scope, action: str) -> models.QuerySet:
     return qs if scope.is_admin and action == p.VIEW else qs.none()
 
 
-for _model in (FigureCell, FigureSummary, FigurePlace, ProgramRollup):
+for _model in (FigureCell, FigureSummary, FigurePlace, FigureSpan, ProgramRollup):
     p.register_policy(_model)(_administrators_only)

@@ -22,7 +22,14 @@ from phoihop.activities import events
 from phoihop.activities.models import Activity, Credit, Funding, IndicatorValue, Participation
 from phoihop.core import clock
 from phoihop.figures import cells as fc
-from phoihop.figures.models import FigureCell, FigurePlace, FigureSummary, Measure, ProgramRollup
+from phoihop.figures.models import (
+    FigureCell,
+    FigurePlace,
+    FigureSpan,
+    FigureSummary,
+    Measure,
+    ProgramRollup,
+)
 from phoihop.geo.choices import AreaKind
 from phoihop.geo.models import AreaClassification
 from phoihop.programs.choices import Aggregation
@@ -175,7 +182,9 @@ CELLS = Table("cell", FigureCell, GRAIN, True)
 SUMMARY = Table("summary", FigureSummary, ("content_id", "month"), True)
 # Merged over content, each report once: breakdowns by place or area.
 PLACE = Table("place", FigurePlace, ("locality_id", "area", "month"), False)
-SUMMARIES = (SUMMARY, PLACE)
+# Merged over month and area: place × content or organization over the whole period.
+SPAN = Table("span", FigureSpan, ("content_id", "locality_id"), True)
+SUMMARIES = (SUMMARY, PLACE, SPAN)
 
 
 def _layout(row: dict) -> tuple:
@@ -244,10 +253,14 @@ def _choose(
     organizations: tuple[int, ...] | None,
     contents: tuple[int, ...] | None,
     by_organization: bool,
+    dated: bool = False,
 ) -> Table:
-    """The coarsest table holding the dimensions asked for."""
+    """The coarsest table holding the dimensions asked for (`dated`: the slice has
+    dates, which only the tables with months can filter)."""
     if keep <= set(SUMMARY.grain):
         return SUMMARY
+    if keep <= set(SPAN.grain) and not dated:
+        return SPAN
     if (
         keep <= set(PLACE.grain)
         and organizations is None
@@ -279,6 +292,7 @@ def read_cells(
     contents: tuple[int, ...] | None = None,
     keep: Iterable[str] | None = None,
     by_organization: bool = True,
+    target_groups: bool = True,
 ) -> dict[fc.CellKey, fc.Acc] | None:
     """The cells from the rollups, or None when the slice needs the raw rows: a preview
     with submitted reports, dates not on month boundaries, several organizations at once
@@ -288,7 +302,9 @@ def read_cells(
     the database and left as placeholders (content 0, locality 0, area "", month
     1/1/1), so a breakdown reads few rows however many reports there are. The coarsest
     table holding them is read (SUMMARY, PLACE, else CELLS). `by_organization` False:
-    the caller needs only "each report once" (organization None) cells."""
+    the caller needs only "each report once" (organization None) cells.
+    `target_groups` False: participants are summed over the target groups (keyed None),
+    for callers that do not split by them."""
     if (
         include_submitted
         or (date_from is not None and date_from.day != 1)
@@ -300,7 +316,11 @@ def read_cells(
         return None
     keep = set(GRAIN if keep is None else keep)
     table = _choose(
-        keep, organizations=organizations, contents=contents, by_organization=by_organization
+        keep,
+        organizations=organizations,
+        contents=contents,
+        by_organization=by_organization,
+        dated=date_from is not None or date_to is not None,
     )
     qs = table.model._default_manager.filter(program_id=program_id)
     if date_from is not None:
@@ -313,12 +333,132 @@ def read_cells(
         qs = qs.filter(organization_id=organizations[0])
     elif not by_organization and table.organizations:
         qs = qs.filter(organization_id__isnull=True)
-    rows = _grouped(table, qs, keep)
-    if organizations is None:
-        return _cells_from_rows(rows)
-    cells = _cells_from_rows(rows, as_total=True)
-    cells.update(_cells_from_rows(rows))
+    cells = _read(table, qs, keep, target_groups=target_groups)
+    if organizations is not None:
+        # The one organization's reports are also the slice's total ("each report once").
+        for key, acc in list(cells.items()):
+            total = cells[key._replace(organization_id=None)] = fc.Acc()
+            total.merge(acc)
     return cells
+
+
+def _fetch(qs: QuerySet) -> Iterable[tuple]:
+    """The rows of a values_list query. On PostgreSQL straight from the cursor: the
+    driver already gives Decimals, dates and ints, and Django's per-row converters cost
+    more than the query on a breakdown of tens of thousands of rows. SQLite needs them
+    (its numbers are floats, its dates text)."""
+    if connection.vendor != "postgresql":
+        return qs
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """Where the fields of a cell are in the rows `_read` fetches."""
+
+    spec: tuple[tuple[int | None, object], ...]  # per GRAIN field: position or placeholder
+    org: int | None  # position of the organization (None: each report once)
+    tg: int | None  # position of the target group (None: summed over them)
+    measure: int
+    source: int
+    indicator: int
+    values: int  # first of count, total, denominator, maximum (then the latest key)
+
+    def key(self, r: tuple) -> fc.CellKey:
+        grain = [r[i] if i is not None else placeholder for i, placeholder in self.spec]
+        return fc.CellKey(*grain, None if self.org is None else r[self.org])  # type: ignore[arg-type, call-arg]
+
+
+def _read(
+    table: Table, qs: QuerySet, keep: set[str], *, target_groups: bool
+) -> dict[fc.CellKey, fc.Acc]:
+    """The cells of `qs` (rows of `table`) merged in the database over the grain fields
+    not in `keep` (placeholders in their place) and, without `target_groups`, over the
+    target groups of participants (keyed None). Straight from the rows to the cells:
+    this is the inner loop of every breakdown read from the rollups."""
+    kept = [f for f in table.grain if f in keep]
+    org = ["organization_id"] if table.organizations else []
+    tg = ["target_group_id"] if target_groups else []
+    group = [*kept, *org, "measure", *tg, "source", "indicator_id"]
+    n = len(kept)
+    shape = _Shape(
+        spec=tuple((kept.index(f) if f in kept else None, _PLACEHOLDERS[f]) for f in GRAIN),
+        org=n if org else None,
+        tg=n + len(org) + 1 if tg else None,
+        measure=n + len(org),
+        source=len(group) - 2,
+        indicator=len(group) - 1,
+        values=len(group),
+    )
+    grouped = len(kept) < len(table.grain) or not target_groups
+    if not grouped:
+        rows = qs.order_by().values_list(
+            *group, "count", "total", "denominator", "maximum", *_LATEST
+        )
+        return _accumulate(_fetch(rows), shape, with_latest=True)
+    summed = (
+        qs.values(*group)
+        .order_by()
+        .annotate(n=Sum("count"), t=Sum("total"), d=Sum("denominator"), m=Max("maximum"))
+        .values_list(*group, "n", "t", "d", "m")
+    )
+    cells = _accumulate(_fetch(summed), shape, with_latest=False)
+    # "latest" values are not summed: read for the indicators aggregated by them.
+    latest = (
+        qs.filter(
+            measure=Measure.INDICATOR,
+            latest_end__isnull=False,
+            indicator__aggregation=Aggregation.LATEST,
+        )
+        .order_by()
+        .values_list(*kept, *org, "indicator_id", *_LATEST)
+    )
+    at = n + len(org)
+    for r in _fetch(latest):
+        item = cells[shape.key(r)].indicators[r[at]]
+        key = (r[at + 1], r[at + 2], r[at + 3])
+        if item.latest_key is None or key > item.latest_key:
+            item.latest_key, item.latest_value = key, r[at + 4]
+    return cells
+
+
+def _accumulate(
+    rows: Iterable[tuple], shape: _Shape, *, with_latest: bool
+) -> dict[fc.CellKey, fc.Acc]:
+    # Keyed by the rows' leading key fields as they come (a tuple slice), turned into
+    # cell keys once per cell at the end.
+    cells: dict[tuple, fc.Acc] = {}
+    get = cells.get
+    v = shape.values
+    k = shape.measure
+    for r in rows:
+        key = r[:k]
+        acc = get(key)
+        if acc is None:
+            acc = cells[key] = fc.Acc()
+        measure = r[shape.measure]
+        if measure == Measure.ACTIVITIES:
+            acc.activities += r[v]
+        elif measure == Measure.PARTICIPANTS:
+            acc.participants[None if shape.tg is None else r[shape.tg]] += int(r[v + 1])
+        elif measure == Measure.FUNDING:
+            acc.funding[r[shape.source]] += int(r[v + 1])
+        else:
+            item = fc.IndicatorAcc(
+                count=r[v], total=r[v + 1], denominator=r[v + 2], maximum=r[v + 3]
+            )
+            if with_latest and r[v + 4] is not None:
+                item.latest_key = (r[v + 4], r[v + 5], r[v + 6])
+                item.latest_value = r[v + 7]
+            mine = acc.indicators.get(r[shape.indicator])
+            if mine is None:
+                acc.indicators[r[shape.indicator]] = item
+            else:
+                mine.merge(item)
+    return {shape.key(key): acc for key, acc in cells.items()}
 
 
 # -- writing --------------------------------------------------------------------------------
@@ -563,16 +703,19 @@ def _refresh(program_id: int, coarse: set[Coarse]) -> None:
 
 
 def _summarize(program_id: int, coarse: set[Coarse]) -> None:
-    """Replace the summary rows the refreshed cells feed: SUMMARY's (content, month) and
-    PLACE's (locality, month), merged in the database from the cells just written."""
-    by_content, by_place = Q(), Q()
+    """Replace the summary rows the refreshed cells feed: SUMMARY's (content, month),
+    PLACE's (locality, month) and SPAN's (content, locality), merged in the database
+    from the cells just written."""
+    by_content, by_place, by_span = Q(), Q(), Q()
     for _, content, locality, month in coarse:
         by_content |= Q(content_id=content, month=month)
         by_place |= Q(locality_id=locality, month=month)
+        by_span |= Q(content_id=content, locality_id=locality)
     cells = FigureCell.objects.filter(program_id=program_id)
     for table, where, source in (
         (SUMMARY, by_content, cells.filter(by_content)),
         (PLACE, by_place, cells.filter(by_place, organization_id__isnull=True)),
+        (SPAN, by_span, cells.filter(by_span)),
     ):
         table.model._default_manager.filter(where, program_id=program_id).delete()
         merged = _cells_from_rows(_grouped(CELLS, source, table.grain, every_latest=True))
@@ -658,30 +801,47 @@ def _canonical(acc: fc.Acc) -> tuple:
 def differences(program_id: int) -> list[Difference]:
     """Stored cells against the raw computation, for one program, a month at a time."""
     stored_months: set[datetime.date] = set()
-    for table in (CELLS, *SUMMARIES):
+    monthly = [t for t in (CELLS, *SUMMARIES) if "month" in t.grain]
+    whole = [t for t in SUMMARIES if "month" not in t.grain]
+    for table in monthly:
         stored_months |= set(
             table.model._default_manager.filter(program_id=program_id)
             .values_list("month", flat=True)
             .distinct()
             .order_by()
         )
-    found = []
+    found: list[Difference] = []
+    # The tables without months are compared once, with the raw cells of every month
+    # merged to their grain.
+    merged: dict[str, dict[fc.CellKey, fc.Acc]] = {t.name: {} for t in whole}
     for month in sorted(stored_months | set(_months_with_reports(program_id))):
         raw_cells = fc.raw_cells(program_id, date_from=month, date_to=_month_end(month))
-        for table in (CELLS, *SUMMARIES):
+        for table in monthly:
             rows = table.model._default_manager.filter(program_id=program_id, month=month)
-            stored = {
-                k: _canonical(v)
-                for k, v in _cells_from_rows(_grouped(table, rows, table.grain)).items()
-            }
             expected = raw_cells if table is CELLS else project(raw_cells, table)
-            raw = {k: _canonical(v) for k, v in expected.items()}
-            for key in sorted(set(stored) | set(raw), key=repr):
-                if stored.get(key) != raw.get(key):
-                    found.append(
-                        Difference(program_id, key, stored.get(key), raw.get(key), table.name)
-                    )
+            found += _compare(program_id, table, rows, expected)
+        for table in whole:
+            into = merged[table.name]
+            for key, acc in project(raw_cells, table).items():
+                into.setdefault(key, fc.Acc()).merge(acc)
+    for table in whole:
+        rows = table.model._default_manager.filter(program_id=program_id)
+        found += _compare(program_id, table, rows, merged[table.name])
     return found
+
+
+def _compare(
+    program_id: int, table: Table, rows: QuerySet, expected: dict[fc.CellKey, fc.Acc]
+) -> list[Difference]:
+    stored = {
+        k: _canonical(v) for k, v in _cells_from_rows(_grouped(table, rows, table.grain)).items()
+    }
+    raw = {k: _canonical(v) for k, v in expected.items()}
+    return [
+        Difference(program_id, key, stored.get(key), raw.get(key), table.name)
+        for key in sorted(set(stored) | set(raw), key=repr)
+        if stored.get(key) != raw.get(key)
+    ]
 
 
 def verify(program_ids: Iterable[int] | None = None) -> dict[int, list[Difference]]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import calendar
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any, overload
 
@@ -91,6 +91,7 @@ def _cells(
         contents=contents,
         keep=_grain_for(by),
         by_organization=ft.ORGANIZATION in by,
+        target_groups=ft.TARGET_GROUP in by,
     )
     if found is not None:
         cells, source = found, ft.ROLLUP
@@ -133,6 +134,7 @@ class _Indicators:
         self.items: dict[int, Indicator] = {
             i.pk: i for i in qs.order_by("content__order", "content_id", "order", "id")
         }
+        self.rank = {pk: n for n, pk in enumerate(self.items)}
         self.overall: dict[int, Decimal] = {}
         self.by_org: dict[int, dict[int, Decimal]] = defaultdict(dict)
         for ind, org, value in Target.objects.filter(indicator_id__in=list(self.items)).values_list(
@@ -220,12 +222,16 @@ def _measures(
             approximate=acc.approximate,
         )
     results: dict[int, ft.IndicatorResult] = {}
-    for pk, ind in indicators.items.items():
+    if all_indicators:
+        wanted = list(indicators.items)
+    else:  # only those with values here, in the program's order
+        rank = indicators.rank
+        wanted = sorted((pk for pk in acc.indicators if pk in rank), key=rank.__getitem__)
+    for pk in wanted:
+        ind = indicators.items[pk]
         if content_id is not None and ind.content_id != content_id:
             continue
         item = acc.indicators.get(pk)
-        if item is None and not all_indicators:
-            continue
         target = indicators.target(ind, target_orgs) if with_targets else None
         results[pk] = indicators.result(ind, item, target, acc.approximate)
     return ft.Measures(
@@ -420,28 +426,36 @@ def program_figures(
     )
 
 
-def _key_of(
-    key: fc.CellKey, by: tuple[str, ...], locs: _Localities | None
-) -> tuple[list[Any], bool]:
-    """The values of `by` for a cell (None in place of the target group), and whether
-    one of them is approximate."""
-    approx = False
-    values: list[Any] = []
-    for dim in by:
-        if dim in _LOCALITY_DIMS and locs is not None:
-            value, flag = locs.value(key.locality_id, dim)
-            values.append(value)
-            approx = approx or flag
-        else:
-            values.append(
-                {
-                    ft.CONTENT: key.content_id,
-                    ft.ORGANIZATION: key.organization_id,
-                    ft.AREA: key.area,
-                    ft.MONTH: key.month,
-                }.get(dim)
-            )
-    return values, approx
+_CELL_FIELD = {
+    ft.CONTENT: "content_id",
+    ft.ORGANIZATION: "organization_id",
+    ft.AREA: "area",
+    ft.MONTH: "month",
+}
+
+
+def _key_reader(
+    by: tuple[str, ...], locs: _Localities | None
+) -> Callable[[fc.CellKey], tuple[list[Any], bool]]:
+    """How the values of `by` are read from a cell (None in place of the target group),
+    with whether one of them is approximate."""
+    fields = [_CELL_FIELD.get(d) for d in by]
+    if locs is None or not any(d in _LOCALITY_DIMS for d in by):
+        return lambda key: ([getattr(key, f) if f else None for f in fields], False)
+
+    def read(key: fc.CellKey) -> tuple[list[Any], bool]:
+        approx = False
+        values: list[Any] = []
+        for dim, name in zip(by, fields, strict=True):
+            if dim in _LOCALITY_DIMS:
+                value, flag = locs.value(key.locality_id, dim)
+                values.append(value)
+                approx = approx or flag
+            else:
+                values.append(getattr(key, name) if name else None)
+        return values, approx
+
+    return read
 
 
 def _group(
@@ -450,15 +464,18 @@ def _group(
     locs: _Localities | None,
     orgs: tuple[int, ...] | None,
 ) -> dict[tuple[Any, ...], fc.Acc]:
+    """Cells merged by the values of `by` (target group: None, filled per participant
+    group). Merges into the cells' own accumulators: the cells are not used after."""
     by_org = ft.ORGANIZATION in by
     at = by.index(ft.TARGET_GROUP) if ft.TARGET_GROUP in by else None
+    values_of = _key_reader(by, locs)
     groups: dict[tuple[Any, ...], fc.Acc] = {}
     for key, acc in cells.items():
         if by_org != (key.organization_id is not None):
             continue
         if by_org and orgs is not None and key.organization_id not in orgs:
             continue
-        values, approx = _key_of(key, by, locs)
+        values, approx = values_of(key)
         if at is not None:
             # Only participants are split by target group.
             for tg, n in acc.participants.items():
@@ -467,10 +484,15 @@ def _group(
                 values[at] = tg
                 groups.setdefault(tuple(values), fc.Acc()).merge(sub)
             continue
-        part = fc.Acc()
-        part.merge(acc)
-        part.approximate = part.approximate or approx
-        groups.setdefault(tuple(values), fc.Acc()).merge(part)
+        k = tuple(values)
+        mine = groups.get(k)
+        if mine is None:
+            groups[k] = acc
+            mine = acc
+        else:
+            mine.merge(acc)
+        if approx:
+            mine.approximate = True
     return groups
 
 

@@ -116,7 +116,9 @@ def _raw(program: Any, **kwargs: Any) -> ft.Breakdown:
 def _assert_rollups_equal_raw(s: f.Setup) -> None:
     assert rollups.differences(s.program.pk) == []
     # Each read below is served by a different rollup table (rollups._choose): SUMMARY
-    # (no place), PLACE (place and area, each report once), CELLS (the rest).
+    # (no place), PLACE (place and area, each report once), SPAN (place × content or
+    # organization, no dates), CELLS (the rest: with dates on month boundaries).
+    year = {"date_from": datetime.date(f.YEAR, 3, 1), "date_to": datetime.date(f.YEAR, 9, 30)}
     slices: list[dict[str, Any]] = [
         {},
         {"by": (ft.CONTENT,)},
@@ -131,6 +133,11 @@ def _assert_rollups_equal_raw(s: f.Setup) -> None:
         {"by": (ft.CONTENT,), "organizations": [s.world.org_a.pk]},
         {"by": (ft.COMMUNE,), "organizations": [s.world.org_b.pk]},
         {"by": (ft.COMMUNE,), "contents": [s.content.pk]},
+        {"by": (ft.CONTENT, ft.ORGANIZATION, ft.COMMUNE)},
+        {"by": (ft.CONTENT, ft.ORGANIZATION, ft.COMMUNE), **year},
+        {"by": (ft.COMMUNE, ft.ORGANIZATION), **year},
+        {"by": (ft.COMMUNE,), "organizations": [s.world.org_b.pk], **year},
+        {"by": (ft.DISTRICT, ft.TARGET_GROUP), "contents": [s.content.pk]},
     ]
     for kwargs in slices:
         from_rollups = selectors.program_figures(s.program, **kwargs)

@@ -13,7 +13,13 @@ from phoihop.activities.models import Activity
 from phoihop.activities.tests import factories as f
 from phoihop.figures import rollups, selectors
 from phoihop.figures import types as ft
-from phoihop.figures.models import FigureCell, FigurePlace, FigureSummary, ProgramRollup
+from phoihop.figures.models import (
+    FigureCell,
+    FigurePlace,
+    FigureSpan,
+    FigureSummary,
+    ProgramRollup,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -79,9 +85,9 @@ def test_verify_lists_differences_and_rebuild_repairs_them(s, capsys):
 def test_summaries_are_kept_current_and_verified(s, capsys):
     f.approved(s)
     f.approved(s, title="Lần hai")
-    for model in (FigureSummary, FigurePlace):
+    for model in (FigureSummary, FigurePlace, FigureSpan):
         reports = model.objects.filter(program=s.program, measure="n")
-        if model is FigureSummary:
+        if model is not FigurePlace:
             reports = reports.filter(organization=None)
         assert reports.aggregate(n=Sum("count"))["n"] == 2
     assert rollups.differences(s.program.pk) == []
@@ -96,12 +102,13 @@ def test_summaries_are_kept_current_and_verified(s, capsys):
 
 
 def test_each_read_uses_the_coarsest_table():
-    def choose(keep, organizations=None, contents=None, by_organization=False):
+    def choose(keep, organizations=None, contents=None, by_organization=False, dated=True):
         return rollups._choose(
             set(keep),
             organizations=organizations,
             contents=contents,
             by_organization=by_organization,
+            dated=dated,
         )
 
     assert choose(()) is rollups.SUMMARY
@@ -112,6 +119,13 @@ def test_each_read_uses_the_coarsest_table():
     assert choose(("locality_id",), organizations=(1,)) is rollups.CELLS
     assert choose(("locality_id",), contents=(1,)) is rollups.CELLS
     assert choose(("content_id", "locality_id")) is rollups.CELLS
+    # The whole period (no dates): place × content or organization from the span table.
+    assert choose((), dated=False) is rollups.SUMMARY
+    assert choose(("content_id", "locality_id"), dated=False) is rollups.SPAN
+    assert choose(("locality_id",), by_organization=True, dated=False) is rollups.SPAN
+    assert choose(("locality_id",), contents=(1,), dated=False) is rollups.SPAN
+    assert choose(("locality_id", "area"), dated=False) is rollups.PLACE
+    assert choose(("locality_id", "month"), organizations=(1,), dated=False) is rollups.CELLS
 
 
 def _rows(model):
@@ -126,7 +140,7 @@ def _rows(model):
 def test_rebuild_of_everything_writes_the_rows_the_listener_keeps(s, capsys):
     f.approved(s, co_organizations=[s.world.org_b])
     f.approved(s, title="Lần hai")
-    kept = {model: _rows(model) for model in (FigureCell, FigureSummary, FigurePlace)}
+    kept = {model: _rows(model) for model in (FigureCell, FigureSummary, FigurePlace, FigureSpan)}
     assert kept[FigureCell]
     FigureCell.objects.all().delete()
     ProgramRollup.objects.all().delete()
