@@ -329,3 +329,36 @@ def test_program_docx_keeps_hostile_text_inert(world, client_for):
     assert response.status_code == 200
     content = b"".join(response.streaming_content) if response.streaming else response.content
     assert_docx_inert(content, bad.values, must_reach=set(bad.values))
+
+
+# -- the figures' spreadsheet exports ---------------------------------------------------------
+
+
+def test_figures_exports_keep_hostile_text_inert(s, client_for):
+    """The program's and the review's figures as .xlsx and .csv (phoihop.exports)."""
+    import csv
+
+    from django.urls import reverse
+
+    review, bad = _hostile_review(s)
+    names = {k: v for k, v in bad.values.items() if k in _annex_keys(bad)}
+    client = client_for("secretariat")
+    for url in (
+        reverse("exports:program_breakdown", args=[s.program.pk, "xlsx"]),
+        reverse("exports:review_breakdown", args=[review.pk, "xlsx"]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert_xlsx_inert(response.content, names, formulas=re.compile(r"(?!)"))
+    by = "content,organization"
+    response = client.get(
+        reverse("exports:program_breakdown", args=[s.program.pk, "csv"]), {"by": by}
+    )
+    assert response.status_code == 200
+    cells = {
+        c
+        for row in csv.reader(io.StringIO(response.content.decode().lstrip("\ufeff")))
+        for c in row
+    }
+    dangerous = sorted(c for c in cells if c[:1] in ("=", "+", "-", "@"))
+    assert dangerous == [], dangerous[:3]
