@@ -108,8 +108,19 @@ def start_server(args: tuple[str, ...]) -> subprocess.Popen:
 
 
 def stop_server(proc: subprocess.Popen) -> None:
+    """Stop the server and its workers (a queued backlog is dropped, not served)."""
     os.killpg(proc.pid, signal.SIGTERM)
-    proc.wait(timeout=30)
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:  # the workers too, before the next server binds
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", PORT)) != 0:
+                return
+        time.sleep(0.1)
 
 
 def worker_peak_rss_mb(proc: subprocess.Popen) -> float:
@@ -198,16 +209,6 @@ def capture(path: str, cookie: str) -> bytes:
         raise RuntimeError(f"{path} answered {exc.code}, not 200") from exc
 
 
-def drain(bare: str, cookie: str) -> None:
-    """Wait until the requests wrk left queued are served: a sync worker serves what it
-    accepted even after wrk hung up, and the next run would find the workers busy with
-    the last one's backlog. A few requests behind that backlog come back when it is gone."""
-    request = urllib.request.Request(bare, headers={"Cookie": cookie})  # noqa: S310
-    for _ in range(4):
-        with urllib.request.build_opener(_NoRedirect).open(request, timeout=600) as response:
-            response.read()
-
-
 def _uptime() -> str:
     try:
         return " ".join(Path("/proc/loadavg").read_text().split()[:3])
@@ -215,34 +216,48 @@ def _uptime() -> str:
         return "?"
 
 
+def drain(bare: str, cookie: str) -> None:
+    """Wait for the requests wrk left queued: a sync worker serves what it accepted even
+    after wrk hung up. Requests sent behind that backlog come back once it is served."""
+    for _ in range(2):
+        request = urllib.request.Request(bare, headers={"Cookie": cookie})  # noqa: S310
+        with urllib.request.build_opener(_NoRedirect).open(request, timeout=600) as response:
+            response.read()
+
+
 def _measure_server(
     name: str, args: tuple[str, ...], pages: dict[str, str], script: Path, cookie: str
 ) -> dict[str, Any]:
-    """One server setup: each page beside its bare twin at 8 and 64 connections."""
-    proc = start_server(args)
+    """One server setup: each page beside its bare twin at 8 and 64 connections.
+
+    A fresh server per page, warmed up on both URLs; between runs the backlog the last
+    run left queued is drained, except after the last run (64 connections on the real
+    page: 64 queued dashboards take minutes), which ends with the server."""
     result: dict[str, Any] = {"server": name, "args": list(args), "pages": {}}
-    try:
-        for page_name, path in pages.items():
-            url = f"http://127.0.0.1:{PORT}{path}"
-            bare = f"http://127.0.0.1:{PORT}/bench/bare/{page_name}/"
-            capture(path, cookie)  # still a 200 in this setup
-            wrk(url, script, 2, "3s")  # warm-up: imports, caches, connections
-            wrk(bare, script, 2, "2s")
-            page: dict[str, Any] = {"path": path, "load_average": _uptime()}
+    peak = 0.0
+    for page_name, path in pages.items():
+        url = f"http://127.0.0.1:{PORT}{path}"
+        bare = f"http://127.0.0.1:{PORT}/bench/bare/{page_name}/"
+        page: dict[str, Any] = {"path": path, "load_average": _uptime()}
+        proc = start_server(args)
+        try:
+            capture(path, cookie)  # a 200 in this setup too
+            wrk(url, script, 2, "2s")  # warm-up: imports, caches, connections
+            wrk(bare, script, 2, "1s")
             for c in CONNECTIONS:
                 for kind, target in (("bare", bare), ("real", url)):
                     drain(bare, cookie)
                     page[f"{kind}_{c}"] = wrk(target, script, c)
-            drain(bare, cookie)
-            page["ratio_64"] = round(page["real_64"]["rps"] / max(page["bare_64"]["rps"], 0.1), 2)
-            page["ratio_8"] = round(page["real_8"]["rps"] / max(page["bare_8"]["rps"], 0.1), 2)
-            bad = sum(page[f"{k}_{c}"]["non_2xx"] for k in ("real", "bare") for c in CONNECTIONS)
-            if bad:
-                page["error"] = f"{bad} answers were not 200"
-            result["pages"][page_name] = page
-        result["worker_peak_rss_mb"] = worker_peak_rss_mb(proc)
-    finally:
-        stop_server(proc)
+            peak = max(peak, worker_peak_rss_mb(proc))
+        finally:
+            stop_server(proc)
+        page["ratio_64"] = round(page["real_64"]["rps"] / max(page["bare_64"]["rps"], 0.1), 2)
+        page["ratio_8"] = round(page["real_8"]["rps"] / max(page["bare_8"]["rps"], 0.1), 2)
+        bad = sum(page[f"{k}_{c}"]["non_2xx"] for k in ("real", "bare") for c in CONNECTIONS)
+        if bad:
+            page["error"] = f"{bad} answers were not 200"
+        result["pages"][page_name] = page
+    result["worker_peak_rss_mb"] = peak
     return result
 
 

@@ -124,8 +124,26 @@ def write_report(report: dict[str, Any], docs: Path) -> None:
         "|---|---|---|---|---|---|",
     ]
     out += [f"| {' | '.join(_escape(c) for c in line)} |" for line in lines]
-    notes = report.get("notes")
-    if notes:
-        out += ["", "## Notes", "", *notes]
+    notes = list(report.get("notes", []))
+    for scale, result in report["scales"].items():
+        load = result.get("load_average", {})
+        if load:
+            notes.append(
+                f"- {scale}: load average (1, 5, 15 min) {load.get('before', '?')} at the "
+                f"start, {load.get('after', '?')} at the end, on {m['cores']} cores: "
+                "other jobs shared the machine, so absolute times are inflated; ratios hold."
+            )
+        pages = result.get("pages", {})
+        for server in pages.get("servers", [])[1:]:
+            notes.append(
+                f"- {scale}: {server['server']} measured beside the default "
+                f"{pages.get('server')} (lines marked “server choice”); the verdicts read "
+                "the default."
+            )
+    notes.append(
+        "- What misses its goal, why, and what would remove it: "
+        "docs/benchmarks-method.md, “Known misses”."
+    )
+    out += ["", "## Notes", "", *notes]
     out.append("")
     (docs / "benchmarks.md").write_text("\n".join(out))
