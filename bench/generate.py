@@ -311,7 +311,7 @@ WHERE {new} AND {r(40)} < 0.5
     }
 
 
-def _secondary_structures(cur, table: str) -> tuple[list[str], list[str]]:
+def secondary_structures(cur, table: str) -> tuple[list[str], list[str]]:
     """(DROP statements, CREATE statements) for a table's non-primary-key indexes and its
     unique and foreign-key constraints, to rebuild them after a bulk load."""
     cur.execute(
@@ -404,7 +404,7 @@ def load_activities(
         cur.execute("ANALYZE bench_content")
         rebuild: list[str] = []
         for table in LOADED_TABLES:
-            drops, creates = _secondary_structures(cur, table)
+            drops, creates = secondary_structures(cur, table)
             for sql in drops:
                 cur.execute(sql)
             rebuild += creates
