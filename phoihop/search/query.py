@@ -141,17 +141,28 @@ PREFIX_MIN, PREFIX_MAX = 2, 20
 
 
 def _postgres_match(groups: list[Group]) -> tuple[str, list[Any]]:
-    """The full-text condition on the index row `e`: the last word, when matched as a
-    prefix, is one exact key of the prefixes column (a GIN prefix match 'chau:*' is many
-    times slower); the other groups are matched on the document."""
+    """The full-text condition on the index row `e`.
+
+    For the index: the last word, when matched as a prefix, is one exact key of the
+    prefixes column (a GIN prefix match 'chau:*' is many times slower), the other
+    groups are matched on the document. When the planner walks the rows newest first
+    instead, every row is tested: the whole query on the document comes first, as a
+    plain function call (ts_match_vq, what @@ calls) that the index does not take, so
+    the prefixes — large, mostly stored out of line (TOAST) — are read only for the rows
+    that match anyway.
+    """
     last = groups[-1]
     word = last.phrases[0][0]
     if not (last.prefix and PREFIX_MIN <= len(word) <= PREFIX_MAX):
         return "e.document @@ to_tsquery('simple', %s)", [tsquery(groups)]
+    whole = "ts_match_vq(e.document, to_tsquery('simple', %s))"
     prefix = "e.prefixes @@ to_tsquery('simple', %s)"
     if len(groups) == 1:
-        return prefix, [word]
-    return f"e.document @@ to_tsquery('simple', %s) AND {prefix}", [tsquery(groups[:-1]), word]
+        return f"{whole} AND {prefix}", [tsquery(groups), word]
+    return (
+        f"{whole} AND e.document @@ to_tsquery('simple', %s) AND {prefix}",
+        [tsquery(groups), tsquery(groups[:-1]), word],
+    )
 
 
 # {match} is the full-text condition and {visible} the committee pre-filter (only %s
