@@ -112,8 +112,11 @@ class ActivityForm(forms.Form):
         if raw in (None, ""):
             return default
         qs = self.fields[name].queryset
+        related = self._related(model)
+        if related:
+            qs = qs.select_related(*related)
         try:
-            return qs.select_related(*self._related(model)).get(pk=raw)
+            return qs.get(pk=raw)
         except (model.DoesNotExist, ValueError, TypeError):
             return default
 
