@@ -372,6 +372,17 @@ def _participations(
     return rows, problems
 
 
+def _plainly_allowed(row: IndicatorValue) -> bool:
+    """IndicatorValue's check constraints (value ≥ 0, denominator empty or > 0) asked in
+    Python. Validating a constraint costs a query; a row this passes would pass them, and
+    a row it does not is validated (and worded) by Django as in the single services.
+    The database enforces the constraints whatever this says."""
+    try:
+        return row.value >= 0 and (row.denominator is None or row.denominator > 0)
+    except (TypeError, InvalidOperation):
+        return False
+
+
 def _indicator_values(
     activity: Activity, values: Mapping[Any, ValueInput], cache: _Cache | None = None
 ) -> tuple[list[IndicatorValue], list[str]]:
@@ -407,8 +418,13 @@ def _indicator_values(
             activity=activity, indicator=indicator, value=value, denominator=denominator
         )
         try:
-            # One row per indicator is ensured above (`seen`), so no unique query.
-            row.full_clean(exclude=["activity"], validate_unique=False)
+            # One row per indicator is ensured above (`seen`), so no unique query; in a
+            # bulk call, no constraint queries for a row plainly inside them.
+            row.full_clean(
+                exclude=["activity"],
+                validate_unique=False,
+                validate_constraints=cache is None or not _plainly_allowed(row),
+            )
         except ValidationError as exc:
             problems.extend(
                 _("“{indicator}”: {error}").format(indicator=indicator.name, error=m)
@@ -1339,6 +1355,42 @@ def _snapshots(activities: list[Activity]) -> dict[int, dict[str, Any]]:
     return {a.pk: {**audit.snapshot(a), **parts[a.pk]} for a in activities}
 
 
+CENTS = Decimal("0.01")
+
+
+def _written_snapshots(
+    activities: list[Activity], rows: dict[type[Model], list[Model]]
+) -> dict[int, dict[str, Any]]:
+    """`_snapshots` of reports just inserted, from the rows written rather than read
+    back: the same dicts in the same order (decimals as the database returns them)."""
+    parts: dict[int, dict[str, list[tuple[Any, Any]]]] = {
+        a.pk: {"participants": [], "values": [], "funding": [], "credits": []} for a in activities
+    }
+    for p in cast("list[Participation]", rows[Participation]):
+        parts[p.activity_id]["participants"].append((p.target_group_id, p.count))
+    for v in cast("list[IndicatorValue]", rows[IndicatorValue]):
+        value = [
+            str(Decimal(v.value).quantize(CENTS)),
+            None if v.denominator is None else str(Decimal(v.denominator).quantize(CENTS)),
+        ]
+        parts[v.activity_id]["values"].append((v.indicator_id, value))
+    for f in cast("list[Funding]", rows[Funding]):
+        parts[f.activity_id]["funding"].append((f.source, f.amount))
+    for c in cast("list[Credit]", rows[Credit]):
+        parts[c.activity_id]["credits"].append((c.organization_id, c.confirmed_at is not None))
+    snapshots = {}
+    for a in activities:
+        mine = parts[a.pk]
+        snapshots[a.pk] = {
+            **audit.snapshot(a),
+            "participants": {str(k): v for k, v in sorted(mine["participants"])},
+            "values": {str(k): v for k, v in sorted(mine["values"], key=lambda i: i[0])},
+            "funding": dict(sorted(mine["funding"])),
+            "credits": {str(k): v for k, v in sorted(mine["credits"])},
+        }
+    return snapshots
+
+
 def _validate_fast(activity: Activity, errors: dict[str, list[str]], **clean: Any) -> None:
     """`_validate` without the checks that need a query per report (uniqueness and the
     database constraints); when anything else is wrong the report is checked again in
@@ -1434,7 +1486,7 @@ def _insert_drafts(
         )
     for model, written in rows.items():
         model._default_manager.bulk_create(written, batch_size=1000)
-    snapshots = _snapshots(activities)
+    snapshots = _written_snapshots(activities, rows)
     audit.record_many(
         actor=actor, action="create", changes=[(a, None, snapshots[a.pk]) for a in activities]
     )
@@ -1547,7 +1599,12 @@ def activities_insert_checked(checked: CheckedDrafts) -> list[Activity]:
     content or commune deleted meanwhile, is refused by the database and nothing is
     written."""
     program = checked.program
-    status = Program.all_objects.filter(pk=program.pk).values_list("status", flat=True).first()
+    status = (
+        Program.all_objects.filter(pk=program.pk)
+        .values_list("status", flat=True)
+        .order_by()
+        .first()
+    )
     if status is not None:
         program.status = status
     _require_drafting(checked.actor, program, checked.organization)

@@ -20,7 +20,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 
 from phoihop.activities.choices import ActivityStatus
@@ -111,6 +113,23 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+# Workbooks written before the co-organizers column hold the status in its place.
+LEGACY_STATUS = column_index(ACTIVITIES, "co_organizations") - 1
+
+
+def _without_co_organizers(header: tuple[Any, ...]) -> bool:
+    """A header row of the layout without the co-organizers column (status in M)."""
+    if len(header) <= LEGACY_STATUS or not isinstance(header[LEGACY_STATUS], str):
+        return False
+    status = next(c for c in COLUMNS[ACTIVITIES] if c.key == "status").header
+    found = fold(header[LEGACY_STATUS])
+    labels = set()
+    for language in ("vi", "en"):
+        with translation.override(language):
+            labels.add(fold(str(status)))
+    return found in labels
+
+
 def read_rows(fileobj: IO[bytes]) -> Sheets:
     """The non-empty rows of the data sheets, as values (formulas kept as their text)."""
     fileobj.seek(0)
@@ -126,10 +145,17 @@ def read_rows(fileobj: IO[bytes]) -> Sheets:
             width = len(COLUMNS[name])
             rows: list[Row] = []
             ws = wb[name]
+            legacy = False
             for number, values in enumerate(
-                ws.iter_rows(min_row=2, max_col=width, values_only=True), start=2
+                ws.iter_rows(min_row=1, max_col=width, values_only=True), start=1
             ):
+                if number == 1:
+                    legacy = name == ACTIVITIES and _without_co_organizers(values)
+                    continue
                 cells = list(values) + [None] * (width - len(values))
+                if legacy:  # the status where the co-organizers are now
+                    cells.insert(LEGACY_STATUS, None)
+                    cells.pop()
                 if name == ACTIVITIES:
                     # A template's blank row carries only its key.
                     if all(_blank(v) for v in cells[1 : width - 1]):
@@ -157,9 +183,9 @@ _GROUPED = re.compile(r"^\d{1,3}(?:[.,\s]\d{3})+$")
 
 
 class Bad(Exception):  # noqa: N818 - one cell's problem, caught by the validator
-    def __init__(self, expected: str) -> None:
+    def __init__(self, expected: Any) -> None:
         super().__init__(expected)
-        self.expected = expected
+        self.expected = str(expected)
 
 
 def _is_formula(value: Any) -> bool:
@@ -178,8 +204,16 @@ def as_text(value: Any) -> str:
     return normalize(str(value))
 
 
+# Worded only when a cell is wrong: translating per cell would cost more than the check.
+_DATE_EXPECTED = gettext_lazy("a date written dd/mm/yyyy, such as 27/03/2023.")
+_WHOLE_EXPECTED = gettext_lazy("a whole number, zero or more.")
+_DECIMAL_EXPECTED = gettext_lazy(
+    "a number, zero or more, with at most two decimals (such as 12,5)."
+)
+
+
 def as_date(value: Any) -> datetime.date:
-    expected = _("a date written dd/mm/yyyy, such as 27/03/2023.")
+    expected = _DATE_EXPECTED
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):
@@ -200,7 +234,7 @@ def as_date(value: Any) -> datetime.date:
 
 
 def as_whole(value: Any, *, limit: int = MAX_COUNT) -> int:
-    expected = _("a whole number, zero or more.")
+    expected = _WHOLE_EXPECTED
     number: int | None = None
     if isinstance(value, bool):
         raise Bad(expected)
@@ -228,7 +262,7 @@ def as_whole(value: Any, *, limit: int = MAX_COUNT) -> int:
 
 
 def as_decimal(value: Any) -> Decimal:
-    expected = _("a number, zero or more, with at most two decimals (such as 12,5).")
+    expected = _DECIMAL_EXPECTED
     if isinstance(value, bool):
         raise Bad(expected)
     try:
@@ -318,7 +352,7 @@ def _cell(errors: _Errors, row: Row, key: str, convert: Any, *, required: bool =
         return None
 
 
-def _choice(choices: Any, what: str) -> Any:
+def _choice(choices: Any, what: Any) -> Any:
     def convert(value: Any) -> Any:
         found = choices.match(as_text(value))
         if found is None:
@@ -372,11 +406,15 @@ def _organizations(look: Lookups) -> Any:
 def _check_activity(row: Row, look: Lookups, errors: _Errors) -> Report | None:
     start = len(errors.items)
     key = _cell(errors, row, "key", _key)
-    content = _cell(errors, row, "content", _choice(look.contents, _("contents")), required=True)
+    content = _cell(
+        errors, row, "content", _choice(look.contents, gettext_lazy("contents")), required=True
+    )
     title = _cell(errors, row, "title", _text(MAX_TITLE), required=True)
     start_date = _cell(errors, row, "start_date", as_date, required=True)
     end_date = _cell(errors, row, "end_date", as_date, required=True)
-    locality = _cell(errors, row, "locality", _choice(look.communes, _("communes")), required=True)
+    locality = _cell(
+        errors, row, "locality", _choice(look.communes, gettext_lazy("communes")), required=True
+    )
     funding = {}
     for column, source in FUNDING_COLUMNS.items():
         amount = _cell(errors, row, column, lambda v: as_whole(v, limit=MAX_AMOUNT))
@@ -386,11 +424,12 @@ def _check_activity(row: Row, look: Lookups, errors: _Errors) -> Report | None:
     narrative = _cell(errors, row, "narrative", _text(20_000, lines=True))
     co_organizations = _cell(errors, row, "co_organizations", _organizations(look))
     program = look.program
-    period = _("a date inside the program's period ({start} – {end}).").format(
-        start=program.period_start.strftime("%d/%m/%Y"), end=program.period_end.strftime("%d/%m/%Y")
-    )
     for name, day in (("start_date", start_date), ("end_date", end_date)):
         if day is not None and not (program.period_start <= day <= program.period_end):
+            period = _("a date inside the program's period ({start} – {end}).").format(
+                start=program.period_start.strftime("%d/%m/%Y"),
+                end=program.period_end.strftime("%d/%m/%Y"),
+            )
             errors.add(row, name, period)
     if start_date and end_date and end_date < start_date:
         errors.add(row, "end_date", _("a date on or after the start date."))
@@ -429,7 +468,11 @@ def _check_activity(row: Row, look: Lookups, errors: _Errors) -> Report | None:
 
 def _check_participant(row: Row, look: Lookups, report: Report | None, errors: _Errors) -> None:
     group = _cell(
-        errors, row, "target_group", _choice(look.groups, _("target groups")), required=True
+        errors,
+        row,
+        "target_group",
+        _choice(look.groups, gettext_lazy("target groups")),
+        required=True,
     )
     count = _cell(errors, row, "count", as_whole, required=True)
     if report is None or group is None or count is None:
@@ -469,7 +512,11 @@ def _value_problem(
 
 def _check_value(row: Row, look: Lookups, report: Report | None, errors: _Errors) -> None:
     indicator = _cell(
-        errors, row, "indicator", _choice(look.indicators, _("indicators")), required=True
+        errors,
+        row,
+        "indicator",
+        _choice(look.indicators, gettext_lazy("indicators")),
+        required=True,
     )
     value = _cell(errors, row, "value", as_decimal, required=True)
     denominator = _cell(errors, row, "denominator", as_decimal)

@@ -120,6 +120,9 @@ BAD = {
     "values": {"values": {"x": 1}},
     "funding": {"funding": {"lottery": 5, "state": -1}},
     "co-organizer": {"co_organizations": ["other_org"]},
+    "negative-value": {"values": "negative"},
+    "zero-denominator": {"values": "zero-denominator"},
+    "not-a-number": {"values": "nan"},
     "all": {"title": "", "participants": {"soldiers": 1}, "funding": {"state": -5}},
 }
 
@@ -130,6 +133,13 @@ def _resolve(s, overrides):
         resolved.update(content=s.other_content, values={}, participants={})
     if resolved.get("co_organizations") == ["other_org"]:
         resolved["co_organizations"] = [s.world.other_org]
+    odd_values = {
+        "negative": {s.sessions: Decimal(-1)},
+        "zero-denominator": {s.ratio: (Decimal(1), Decimal(0))},
+        "nan": {s.sessions: "NaN", s.ratio: ("Infinity", 5)},
+    }
+    if isinstance(resolved.get("values"), str):
+        resolved["values"] = odd_values[resolved["values"]]
     if resolved.get("participants") == {"soldiers": 1}:
         resolved["participants"] = {s.soldiers: 1}
     return resolved

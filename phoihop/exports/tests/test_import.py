@@ -7,6 +7,7 @@ import io
 import unicodedata
 import uuid
 import zipfile
+from collections import Counter
 from decimal import Decimal
 
 import pytest
@@ -588,3 +589,73 @@ def test_a_re_upload_updates_many_reports_and_keeps_figures_and_search_right(
     assert not any(rollups.verify([s.program.pk]).values())  # `phoihop figures verify` is clean
     entries = SearchEntry.objects.filter(kind="activity", title__startswith="Đổi tên số")
     assert entries.count() == 4  # the search index follows the bulk writes
+
+
+def test_rows_are_checked_before_the_write_transaction_opens(
+    s, look, django_capture_on_commit_callbacks
+):
+    """On SQLite the write transaction holds the database's only write lock: it must
+    hold no reading of lookups and no per-row checking, only the writes."""
+    from django.db import connection
+
+    factories.report(s, title="Đã có")
+    template = _template(s)
+    rows = [_activity_row(look, f"Hoạt động {n}") for n in range(30)]
+    filled = fill(fill(template, {A: [[..., ..., "Đã sửa"]]}), {A: rows}, start=3)
+    seen: list[tuple[int, str]] = []
+
+    def spy(execute, sql, params, many, context):
+        seen.append((len(connection.atomic_blocks), sql))
+        return execute(sql, params, many, context)
+
+    with django_capture_on_commit_callbacks(execute=False):
+        job = services.import_job_create(
+            actor=s.user("focal_a"),
+            program=s.program,
+            organization=s.world.org_a,
+            file=SimpleUploadedFile("bao-cao.xlsx", filled),
+            name="bao-cao.xlsx",
+        )
+    outside = len(connection.atomic_blocks)
+    with connection.execute_wrapper(spy):
+        job = services.import_run(job_id=job.pk)
+    assert (job.status, job.created_count, job.updated_count) == ("done", 30, 1), job.errors
+    inside = [sql for depth, sql in seen if depth > outside]
+    assert any(sql.startswith('INSERT INTO "activities_activity"') for sql in inside)
+    lookups = [
+        f'FROM "{table}"'
+        for table in (
+            "programs_indicator",
+            "programs_targetgroup",
+            "programs_programcontent",
+            "programs_programcontent_target_groups",
+            "geo_adminunit",
+            "orgs_organization",
+        )
+    ]
+    assert not [sql for sql in inside if any(t in sql for t in lookups)]
+    # A few statements for all the rows, none per row (the search index, above this
+    # app, still writes its entries one by one).
+    ours = [sql for sql in inside if "search_searchentry" not in sql]
+    assert sum(sql.startswith('INSERT INTO "activities_activity"') for sql in ours) == 1
+    assert len(ours) < 40
+    assert max(Counter(ours).values()) <= 3  # no statement repeated for each row
+
+
+def test_a_workbook_from_before_the_co_organizers_column_still_imports(
+    s, look, django_capture_on_commit_callbacks
+):
+    # Written as the earlier layout was: the status (for information) in column M.
+    template = _template(s)
+    wb = load_workbook(io.BytesIO(template))
+    ws = wb[A]
+    ws.delete_cols(workbook.column_index(A, "co_organizations"))
+    assert ws["M1"].value == str(workbook.ACTIVITY_COLUMNS[-1].header)
+    for number, title in enumerate(["Mẫu cũ một", "Mẫu cũ hai"], start=2):
+        for column, value in enumerate(_activity_row(look, title)[1:12], start=2):
+            ws.cell(row=number, column=column, value=value)
+        ws.cell(row=number, column=13, value="Nháp")
+    out = io.BytesIO()
+    wb.save(out)
+    job = _upload(s, out.getvalue(), django_capture_on_commit_callbacks)
+    assert (job.status, job.created_count) == ("done", 2), job.errors

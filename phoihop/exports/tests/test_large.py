@@ -1,7 +1,8 @@
 """Large workbooks. 50,000 rows are read (streaming) and validated in one pass; new
 reports are written by activities_create_many (the rules of activity_create, inserted in
-bulk), stored ones updated row by row. The suite imports a 2,000-row sheet and
-PHOIHOP_IMPORT_ROWS=50000 runs the full size by hand. Slow: runs on the PostgreSQL leg."""
+bulk), stored ones by activities_update_many (activity_update's, in bulk). The suite
+imports a 2,000-row sheet and PHOIHOP_IMPORT_ROWS=50000 runs the full size by hand.
+Slow: runs on the PostgreSQL leg."""
 
 from __future__ import annotations
 
