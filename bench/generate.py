@@ -108,88 +108,139 @@ def build_reference(scale: Scale, seed: int = 2026) -> tuple[list[Reference], li
             : scale.provinces
         ]
     )
-    refs = []
-    for province in provinces:
-        short = province.name.removeprefix("Tỉnh ").removeprefix("Thành phố ")
-        committee = Committee.objects.create(
+    # Set-based: one bulk insert per kind of row for every province (a few dozen
+    # statements at national scale, not tens of thousands).
+    shorts = [p.name.removeprefix("Tỉnh ").removeprefix("Thành phố ") for p in provinces]
+    committees = Committee.objects.bulk_create(
+        Committee(
             code=f"bench-{province.code}",
             name=f"Ban Chỉ đạo phối hợp tỉnh {short}",
             short_name=f"BCĐ {short}",
             province=province,
             valid_from=dt.date(YEAR0, 1, 1),
         )
-        orgs = [
-            Organization(
-                committee=committee,
-                name=name.format(p=short),
-                abbreviation=abbr,
-                kind=kind,
-                level="province",
-                valid_from=dt.date(YEAR0, 1, 1),
-            )
-            for name, abbr, kind in ORG_NAMES
-        ]
-        for org in orgs:
-            org.folded_name = ""
-            org.save()
-        creator = User.objects.create(username=f"bench-focal-{province.code}")
-        approver = User.objects.create(username=f"bench-secretariat-{province.code}")
-        communes = list(
-            AdminUnit.objects.filter(scheme="2025-07", level="commune", province=province)
-            .order_by("code")
-            .values_list("pk", flat=True)
+        for province, short in zip(provinces, shorts, strict=True)
+    )
+    orgs = Organization.objects.bulk_create(
+        Organization(
+            committee=committee,
+            name=name.format(p=short),
+            abbreviation=abbr,
+            kind=kind,
+            level="province",
+            valid_from=dt.date(YEAR0, 1, 1),
+            folded_name="",
         )
-        programs = []
-        previous = None
-        for y in range(scale.years):
-            year = YEAR0 + (10 - scale.years) + y
-            program = Program.objects.create(
+        for committee, short in zip(committees, shorts, strict=True)
+        for name, abbr, kind in ORG_NAMES
+    )
+    orgs_of = [orgs[i * len(ORG_NAMES) : (i + 1) * len(ORG_NAMES)] for i in range(len(committees))]
+    users = User.objects.bulk_create(
+        User(username=f"bench-{role}-{province.code}")
+        for province in provinces
+        for role in ("focal", "secretariat")
+    )
+    communes: dict[int, list[int]] = {p.pk: [] for p in provinces}
+    for pk, province_id in (
+        AdminUnit.objects.filter(scheme="2025-07", level="commune", province__in=provinces)
+        .order_by("code")
+        .values_list("pk", "province_id")
+    ):
+        communes[province_id].append(pk)
+    years = [YEAR0 + (10 - scale.years) + y for y in range(scale.years)]
+    programs_of: list[list[Program]] = [[] for _ in committees]
+    for year in years:  # a year at a time: each program points to the year before
+        created = Program.objects.bulk_create(
+            Program(
                 committee=committee,
                 year=year,
                 title=f"Chương trình phối hợp hoạt động năm {year}",
                 period_start=dt.date(year, 1, 1),
                 period_end=dt.date(year, 12, 31),
                 status="in_force",
-                previous=previous,
+                previous=programs_of[i][-1] if programs_of[i] else None,
                 signed_on=dt.date(year, 1, 15),
             )
-            contents = []
-            for c in range(CONTENTS_PER_PROGRAM):
-                content = ProgramContent.objects.create(
-                    program=program,
-                    order=c + 1,
-                    title=f"Nội dung phối hợp số {c + 1}",
-                    lead=orgs[c % len(orgs)],
+            for i, committee in enumerate(committees)
+        )
+        for i, program in enumerate(created):
+            programs_of[i].append(program)
+    contents = ProgramContent.objects.bulk_create(
+        ProgramContent(
+            program=program,
+            order=c + 1,
+            title=f"Nội dung phối hợp số {c + 1}",
+            lead=orgs_of[i][c % len(ORG_NAMES)],
+        )
+        for i in range(len(committees))
+        for program in programs_of[i]
+        for c in range(CONTENTS_PER_PROGRAM)
+    )
+    ProgramContent.target_groups.through.objects.bulk_create(
+        ProgramContent.target_groups.through(programcontent_id=content.pk, targetgroup_id=group)
+        for content in contents
+        for group in rng.sample(groups, 3)
+    )
+    indicators = Indicator.objects.bulk_create(
+        Indicator(
+            content=content,
+            order=i + 1,
+            name=f"Chỉ tiêu {content.order}.{i + 1}",
+            unit=unit,
+            aggregation=agg,
+        )
+        for content in contents
+        for i, (unit, agg) in enumerate(INDICATOR_SHAPES)
+    )
+    shapes = len(INDICATOR_SHAPES)
+    targets = []
+    for n, content in enumerate(contents):
+        mine = indicators[n * shapes : (n + 1) * shapes]
+        c = content.order - 1
+        committee_orgs = orgs_of[n // (CONTENTS_PER_PROGRAM * scale.years)]
+        targets += [Target(indicator=ind, value=rng.randint(500, 5000)) for ind in mine]
+        targets += [
+            Target(indicator=ind, organization=org, value=rng.randint(50, 800))
+            for ind in mine
+            for org in (
+                committee_orgs[c % len(ORG_NAMES)],
+                committee_orgs[(c + 1) % len(ORG_NAMES)],
+            )
+        ]
+    Target.objects.bulk_create(targets, batch_size=5000)
+    refs = []
+    per_committee = CONTENTS_PER_PROGRAM * scale.years
+    for i, (committee, province) in enumerate(zip(committees, provinces, strict=True)):
+        programs = []
+        for y, program in enumerate(programs_of[i]):
+            first = i * per_committee + y * CONTENTS_PER_PROGRAM
+            program_contents = contents[first : first + CONTENTS_PER_PROGRAM]
+            programs.append(
+                (
+                    program.pk,
+                    program.year,
+                    [
+                        (
+                            content.pk,
+                            content.lead_id,
+                            [
+                                ind.pk
+                                for ind in indicators[
+                                    (first + k) * shapes : (first + k + 1) * shapes
+                                ]
+                            ],
+                        )
+                        for k, content in enumerate(program_contents)
+                    ],
                 )
-                content.target_groups.set(rng.sample(groups, 3))
-                indicators = Indicator.objects.bulk_create(
-                    Indicator(
-                        content=content,
-                        order=i + 1,
-                        name=f"Chỉ tiêu {c + 1}.{i + 1}",
-                        unit=unit,
-                        aggregation=agg,
-                    )
-                    for i, (unit, agg) in enumerate(INDICATOR_SHAPES)
-                )
-                Target.objects.bulk_create(
-                    [Target(indicator=ind, value=rng.randint(500, 5000)) for ind in indicators]
-                    + [
-                        Target(indicator=ind, organization=org, value=rng.randint(50, 800))
-                        for ind in indicators
-                        for org in (orgs[c % len(orgs)], orgs[(c + 1) % len(orgs)])
-                    ]
-                )
-                contents.append((content.pk, orgs[c % len(orgs)].pk, [i.pk for i in indicators]))
-            programs.append((program.pk, year, contents))
-            previous = program
+            )
         refs.append(
             Reference(
                 committee_id=committee.pk,
-                org_ids=[o.pk for o in orgs],
-                commune_ids=communes,
-                creator_id=creator.pk,
-                approver_id=approver.pk,
+                org_ids=[o.pk for o in orgs_of[i]],
+                commune_ids=communes[province.pk],
+                creator_id=users[2 * i].pk,
+                approver_id=users[2 * i + 1].pk,
                 programs=programs,
             )
         )
