@@ -62,13 +62,18 @@ def rows(report: dict) -> list[tuple[str, ...]]:
                 lines.append((scale, name, "error", str(value["error"])[:160], "", "**failed**"))
         wall = result.get("wall_seconds")
         load = result.get("load_average", {})
+        took = [
+            f"{name} {_fmt_s(value['seconds'])}"
+            for name, value in result.items()
+            if isinstance(value, dict) and "seconds" in value
+        ]
         lines.append(
             (
                 scale,
                 "wall time of the scale (generation and every measure)",
                 _fmt_s(wall),
+                ", ".join(took),
                 f"load average {load.get('before', '?')} → {load.get('after', '?')}",
-                "",
                 "",
             )
         )

@@ -100,10 +100,12 @@ def main() -> None:
         if only and name not in only:
             continue
         print(f"   {args.scale}: {name}", flush=True)
+        started = time.monotonic()
         try:
             result[name] = fn(args.scale)
         except Exception as exc:
             result[name] = {"error": f"{type(exc).__name__}: {exc}"}
+        result[name]["seconds"] = round(time.monotonic() - started, 1)
     result["peak_rss_mb"] = peak_rss_mb()
     Path(args.out).write_text(json.dumps(result, indent=2, ensure_ascii=False, default=str))
 
