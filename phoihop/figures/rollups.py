@@ -14,9 +14,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Max, Model, Q, QuerySet, Sum
+from django.db.models.signals import post_delete, post_save
 
 from phoihop.activities import events
 from phoihop.activities.models import Activity, Credit, Funding, IndicatorValue, Participation
@@ -381,24 +383,32 @@ def _read(
     this is the inner loop of every breakdown read from the rollups."""
     kept = [f for f in table.grain if f in keep]
     org = ["organization_id"] if table.organizations else []
+    n = len(kept)
+    spec = tuple((kept.index(f) if f in kept else None, _PLACEHOLDERS[f]) for f in GRAIN)
+
+    def shape_of(fields: list[str]) -> _Shape:
+        return _Shape(
+            spec=spec,
+            org=n if org else None,
+            tg=fields.index("target_group_id") if target_groups else None,
+            measure=n + len(org),
+            source=fields.index("source"),
+            indicator=fields.index("indicator_id"),
+            values=len(fields),
+        )
+
+    if n == len(table.grain):
+        # Nothing to merge over but perhaps the target groups: read the rows as they
+        # are (the accumulation adds up the groups; a GROUP BY here spills to disk on
+        # PostgreSQL's default work_mem and costs more than it saves).
+        fields = [*kept, *org, "measure", "target_group_id", "source", "indicator_id"]
+        rows = qs.order_by().values_list(
+            *fields, "count", "total", "denominator", "maximum", *_LATEST
+        )
+        return _accumulate(_fetch(rows), shape_of(fields), with_latest=True)
     tg = ["target_group_id"] if target_groups else []
     group = [*kept, *org, "measure", *tg, "source", "indicator_id"]
-    n = len(kept)
-    shape = _Shape(
-        spec=tuple((kept.index(f) if f in kept else None, _PLACEHOLDERS[f]) for f in GRAIN),
-        org=n if org else None,
-        tg=n + len(org) + 1 if tg else None,
-        measure=n + len(org),
-        source=len(group) - 2,
-        indicator=len(group) - 1,
-        values=len(group),
-    )
-    grouped = len(kept) < len(table.grain) or not target_groups
-    if not grouped:
-        rows = qs.order_by().values_list(
-            *group, "count", "total", "denominator", "maximum", *_LATEST
-        )
-        return _accumulate(_fetch(rows), shape, with_latest=True)
+    shape = shape_of(group)
     summed = (
         qs.values(*group)
         .order_by()
@@ -753,8 +763,30 @@ def on_change(change: events.ActivityChange) -> None:
             stats.rebuilt += 1
 
 
+def on_area_change(sender: type, instance: AreaClassification, **kwargs: Any) -> None:
+    """A commune's classification was set, changed or removed: the area keys of its
+    reports' cells may have changed. Their coarse cells are refreshed, in the same
+    transaction (the geo services are atomic), like an activity change. Bulk writes
+    send no signals: rebuild after them."""
+    by_program: dict[int, set[Coarse]] = defaultdict(set)
+    for program, content, start in (
+        Activity.all_objects.filter(locality_id=instance.unit_id)
+        .values_list("program_id", "content_id", "start_date")
+        .distinct()
+        .order_by()
+    ):
+        by_program[program].add((program, content, instance.unit_id, start.replace(day=1)))
+    for program_id in sorted(by_program):
+        if _lock(program_id):  # a program not built reads the raw rows anyway
+            _refresh(program_id, by_program[program_id])
+            stats.refreshed += len(by_program[program_id])
+
+
 def register() -> None:
     events.register_listener(on_change)
+    # Area keys are computed at write time; localities (successions) at read time.
+    for signal in (post_save, post_delete):
+        signal.connect(on_area_change, sender=AreaClassification, dispatch_uid="figures.area")
 
 
 # -- verifying ------------------------------------------------------------------------------

@@ -162,3 +162,31 @@ def test_a_failing_rebuild_changes_nothing(s, monkeypatch):
         rollups.rebuild(s.program.pk)
     assert (_rows(FigureCell), _rows(FigureSummary)) == kept
     assert not FigurePlace.objects.exists()
+
+
+def test_area_classification_changes_refresh_the_cells_of_the_commune(s):
+    from phoihop.geo import services as geo
+    from phoihop.geo.choices import AreaKind
+
+    report = f.approved(s)
+    f.approved(s, title="Lần hai")
+    assert rollups.is_built(s.program.pk)
+
+    def areas():
+        return {
+            r.key[0]: r.measures.activities
+            for r in selectors.program_figures(s.program, by=(ft.AREA,)).rows
+        }
+
+    assert areas() == {"": 2}
+    area = geo.area_classification_set(
+        actor=s.user("secretariat"),
+        unit=report.locality,
+        kind=AreaKind.BORDER,
+        valid_from=report.start_date,
+    )
+    assert rollups.differences(s.program.pk) == []
+    assert areas() == {"border": 2}
+    geo.area_classification_delete(actor=s.user("secretariat"), classification=area)
+    assert rollups.differences(s.program.pk) == []
+    assert areas() == {"": 2}
