@@ -1757,6 +1757,8 @@ def _check_changes(
         unknown = set(change.changes) - UPDATABLE_FIELDS - PARTS
         if unknown:
             raise TypeError(f"activity_update() got unexpected fields: {sorted(unknown)}")
+    if any(c.activity.pk not in current for c in changes):
+        raise Activity.DoesNotExist  # as activity_update's lock of a missing report
     rows = [current[c.activity.pk] for c in changes]
     visible = _allowed_ids(actor, permissions.VIEW, rows)
     may_change = _allowed_ids(actor, permissions.CHANGE, rows)
@@ -1895,16 +1897,15 @@ def activities_apply_checked(checked: CheckedChanges) -> list[Activity]:
     actor, changes = checked.actor, checked.changes
     ids = [c.activity.pk for c in changes]
     locked = _read_current(ids, lock=True)
+    if any(pk not in locked for pk in ids):
+        raise Activity.DoesNotExist
     rows, parts = list(checked.current), list(checked.parts)
     moved = [
         i
         for i, pk in enumerate(ids)
-        if pk not in locked
-        or (locked[pk].version, locked[pk].deleted_at, locked[pk].status) != checked.versions[i]
+        if (locked[pk].version, locked[pk].deleted_at, locked[pk].status) != checked.versions[i]
         or locked[pk].program.status != rows[i].program.status
     ]
-    if any(pk not in locked for pk in ids):
-        raise Activity.DoesNotExist
     if moved:
         again, refused, denied = _check_changes(actor, [changes[i] for i in moved], locked)
         _raise_refusals({moved[j]: e for j, e in refused.items()}, [moved[j] for j in denied])

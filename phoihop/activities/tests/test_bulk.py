@@ -426,3 +426,25 @@ def test_updates_are_announced_to_those_who_follow_saves(s):
     finally:
         events._created_listeners.remove(created.append)
     assert created == [(report.pk,)]
+
+
+def test_the_program_closing_between_the_check_and_the_write_refuses_the_writes(s):
+    from phoihop.programs.models import Program
+
+    stored = _one(s, _input(s))
+    drafts = services.activities_check_many(
+        actor=s.user("focal_a"), program=s.program, organization=s.world.org_a, reports=[_input(s)]
+    )
+    changes = services.activities_check_updates(
+        actor=s.user("focal_a"),
+        changes=[services.Change(activity=stored, expected_version=1, changes={"title": "A"})],
+    )
+    Program.all_objects.filter(pk=s.program.pk).update(status=ProgramStatus.CLOSED)
+    with pytest.raises(ValidationError) as new:
+        services.activities_insert_checked(drafts)
+    assert [e.code for e in new.value.error_list] == ["program_status"]
+    with pytest.raises(services.ReportsRefused) as edit:
+        services.activities_apply_checked(changes)
+    assert [e.code for e in edit.value.by_index[0].error_list] == ["program_status"]
+    assert Activity.objects.count() == 1
+    assert Activity.objects.get().title == _input(s)["title"]
