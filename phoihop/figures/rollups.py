@@ -654,8 +654,10 @@ def rebuild(program_ids: int | Iterable[int] | None = None) -> int:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # The row estimates of these statements are far too high and JIT compiling
-            # them costs seconds; they run in well under that without it.
+            # them costs seconds; they run in well under that without it. Their sorts
+            # and hash aggregates spill to disk on the default work_mem.
             cursor.execute("SET LOCAL jit = off")
+            cursor.execute("SET LOCAL work_mem = '256MB'")
         for table in (*SUMMARIES, CELLS):
             delete = f"DELETE FROM {_t(table.model)} AS x WHERE {where}"  # noqa: S608
             cursor.execute(delete, params)
