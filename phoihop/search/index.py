@@ -157,6 +157,18 @@ def source_for(model: type[models.Model]) -> Source:
 
 
 # -- writing ------------------------------------------------------------------------------
+CHUNK = 500
+_ROW_FIELDS = (
+    "committee_id",
+    "public_from",
+    "title",
+    "body",
+    "folded_title",
+    "folded_body",
+    "updated_at",
+)
+
+
 def _row(source: Source, obj: Any, doc: Document) -> dict[str, Any]:
     title = Truncator(doc.title).chars(400)
     body = doc.body[:BODY_MAX]
@@ -206,17 +218,33 @@ def reindex(model: type[models.Model], ids: Iterable[Any] | None = None) -> int:
         entries = entries.filter(object_id__in=wanted)
     existing = dict(entries.values_list("object_id", "pk"))
     written, seen = 0, set()
-    for obj in qs.iterator(chunk_size=500):
+    fresh: list[SearchEntry] = []
+    changed: list[SearchEntry] = []
+    fields = list(_ROW_FIELDS)
+
+    def flush() -> None:
+        # One statement per chunk, not one per object: an import of 50,000 reports
+        # would otherwise spend most of its write transaction here.
+        SearchEntry.objects.bulk_create(fresh, batch_size=CHUNK)
+        SearchEntry.objects.bulk_update(changed, fields, batch_size=CHUNK)
+        fresh.clear()
+        changed.clear()
+
+    for obj in qs.iterator(chunk_size=CHUNK):
         doc = source.document(obj)
         if doc is None:
             continue
         seen.add(obj.pk)
-        row = _row(source, obj, doc)
+        entry = SearchEntry(kind=source.kind, object_id=obj.pk, **_row(source, obj, doc))
         if obj.pk in existing:
-            SearchEntry.objects.filter(pk=existing[obj.pk]).update(**row)
+            entry.pk = existing[obj.pk]
+            changed.append(entry)
         else:
-            SearchEntry.objects.create(kind=source.kind, object_id=obj.pk, **row)
+            fresh.append(entry)
         written += 1
+        if len(fresh) + len(changed) >= CHUNK:
+            flush()
+    flush()
     stale = set(existing) - seen
     if stale:
         SearchEntry.objects.filter(kind=source.kind, object_id__in=stale).delete()
