@@ -137,6 +137,10 @@ class ImportJobViewSet(ScopedReadViewSet):
     filterset_class = None
     ordering = ("-created_at", "-id")
 
+    def get_object(self) -> ImportJob:
+        # A job whose worker died shows as failed, as on its page.
+        return services.job_refresh(super().get_object())
+
     @extend_schema(
         responses={
             (200, XLSX): OpenApiResponse(

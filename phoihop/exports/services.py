@@ -3,9 +3,12 @@ nothing through the activity services, in the background worker."""
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import uuid as uuidlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -13,7 +16,7 @@ from typing import Any, cast
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile, File
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from phoihop.activities import services as activity_services
@@ -85,6 +88,87 @@ def progress(job: ImportJob) -> tuple[int, int]:
         return 0, job.total_rows
 
 
+# -- is the import still running? ---------------------------------------------------------
+# The task queue keeps no heartbeat: a worker or web server killed in the middle of an
+# import would leave its job "checking" or "importing" for ever (its transaction dies with
+# it, so nothing is half-written). The process running an import holds a lock that the
+# operating system or the database drops when the process dies: a session advisory lock
+# on PostgreSQL (seen from every app server), an flock beside the progress file on SQLite
+# (one server). A job still running whose lock is free has lost its process.
+
+LOCK_NAMESPACE = 7_310_001  # the first key of our advisory locks: Excel imports
+RUNNING = (ImportStatus.CHECKING, ImportStatus.IMPORTING)
+
+
+def _lock_path(job_id: int) -> Path:
+    return _progress_path(job_id).with_suffix(".lock")
+
+
+@contextmanager
+def _runner_lock(job_id: int) -> Iterator[None]:
+    """Held for as long as this process runs the import of `job_id`."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_advisory_lock(%s, %s)", [LOCK_NAMESPACE, job_id])
+        try:
+            yield
+        finally:
+            with connection.cursor() as cur:
+                cur.execute("SELECT pg_advisory_unlock(%s, %s)", [LOCK_NAMESPACE, job_id])
+        return
+    path = _lock_path(job_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _runner_gone(job_id: int) -> bool:
+    """True when no process holds the import lock of `job_id` (it is taken and let go at
+    once, so a runner starting meanwhile only waits a moment)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_try_advisory_lock(%s, %s)", [LOCK_NAMESPACE, job_id])
+            free = bool(cur.fetchone()[0])
+            if free:
+                cur.execute("SELECT pg_advisory_unlock(%s, %s)", [LOCK_NAMESPACE, job_id])
+        return free
+    path = _lock_path(job_id)
+    if not path.exists():  # never started here; nothing to say
+        return False
+    with path.open("a+b") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        return True
+
+
+def job_refresh(job: ImportJob) -> ImportJob:
+    """The job as its page should show it: a running job whose process died is marked
+    failed (nothing of it was written), so the person knows to upload it again."""
+    if job.status not in RUNNING or not _runner_gone(job.pk):
+        return job
+    message = _(
+        "The import was interrupted (the server stopped while it ran); nothing was imported. "
+        "Upload the same file again."
+    )
+    # Only if it is still running: a runner that finished meanwhile wins.
+    stopped = ImportJob.objects.filter(pk=job.pk, status__in=RUNNING).update(
+        status=ImportStatus.FAILED, finished_at=clock.now(), message=message
+    )
+    if stopped:
+        log.warning("Import %s lost its process; marked failed", job.pk)
+        _progress_path(job.pk).unlink(missing_ok=True)
+        _lock_path(job.pk).unlink(missing_ok=True)
+    job.refresh_from_db(fields=["status", "finished_at", "message"])
+    return job
+
+
 # -- the job -----------------------------------------------------------------------------
 
 
@@ -125,6 +209,7 @@ def _finish(job: ImportJob, status: str, **fields: Any) -> None:
         setattr(job, name, value)
     job.save()
     _progress_path(job.pk).unlink(missing_ok=True)
+    _lock_path(job.pk).unlink(missing_ok=True)
 
 
 def _marked_copy(
@@ -284,6 +369,14 @@ def import_run(*, job_id: int) -> ImportJob:
     )
     if job.is_finished:
         return job
+    with _runner_lock(job.pk):
+        job.refresh_from_db(fields=["status"])
+        if job.is_finished:  # marked failed or run by another process meanwhile
+            return job
+        return _run(job)
+
+
+def _run(job: ImportJob) -> ImportJob:
     job.status = ImportStatus.CHECKING
     job.save(update_fields=["status"])
     actor = job.created_by

@@ -95,9 +95,10 @@ def upload(request: HttpRequest, program: int, organization: int) -> HttpRespons
 
 
 def _job(request: HttpRequest, pk: int) -> ImportJob:
-    return permissions.get_for_action(
+    job = permissions.get_for_action(
         ImportJob.objects.select_related("program", "organization"), request.user, pk=pk
     )
+    return services.job_refresh(job)
 
 
 def _job_context(job: ImportJob) -> dict[str, Any]:

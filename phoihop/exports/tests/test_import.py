@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import fcntl
 import io
 import unicodedata
 import uuid
@@ -10,8 +12,10 @@ import zipfile
 from collections import Counter
 from decimal import Decimal
 
+import psycopg
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -480,9 +484,105 @@ def test_running_job_page_polls_with_a_progress_bar(s, client_for):
         total_rows=1000,
     )
     services._set_progress(job.pk, 400, 1000)
-    html = client_for("focal_a").get(reverse("exports:job", args=[job.pk])).content.decode()
+    with _runner_elsewhere(job.pk):
+        html = client_for("focal_a").get(reverse("exports:job", args=[job.pk])).content.decode()
     assert 'hx-trigger="every 1s"' in html
     assert '<progress id="job-progress" max="1000" value="400">' in html
+
+
+@contextlib.contextmanager
+def _runner_elsewhere(job_id: int):
+    """Another process's hold on the import lock of `job_id`, as a live worker has: a
+    second database session on PostgreSQL, a second open file on SQLite."""
+    if connection.vendor == "postgresql":
+        params = connection.get_connection_params()
+        with psycopg.connect(**params, autocommit=True) as other:
+            other.execute("SELECT pg_advisory_lock(%s, %s)", [services.LOCK_NAMESPACE, job_id])
+            yield
+        return
+    path = services._lock_path(job_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
+def _running_job(s, status=ImportStatus.IMPORTING) -> ImportJob:
+    return ImportJob.objects.create(
+        committee=s.world.committee,
+        program=s.program,
+        organization=s.world.org_a,
+        created_by=s.user("focal_a"),
+        original_name="a.xlsx",
+        file="imports/a.xlsx",
+        status=status,
+        total_rows=10,
+    )
+
+
+@pytest.mark.parametrize("status", [ImportStatus.CHECKING, ImportStatus.IMPORTING])
+def test_a_job_whose_process_died_is_shown_failed(s, client_for, status):
+    job = _running_job(s, status)
+    services._set_progress(job.pk, 4, 10)
+    with _runner_elsewhere(job.pk):  # alive: the page shows it running
+        html = client_for("focal_a").get(reverse("exports:job", args=[job.pk])).content.decode()
+        assert 'hx-trigger="every 1s"' in html
+        job.refresh_from_db()
+        assert job.status == status
+    # The process is gone (its lock with it): the next look says so, and only once.
+    html = client_for("focal_a").get(reverse("exports:job", args=[job.pk])).content.decode()
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED
+    assert job.finished_at is not None
+    assert "bị gián đoạn" in html
+    assert 'hx-trigger="every 1s"' not in html
+    assert not services._progress_path(job.pk).exists()
+    finished = job.finished_at
+    assert services.job_refresh(job).finished_at == finished
+
+
+def test_a_queued_or_finished_job_is_never_marked_interrupted(s):
+    queued = _running_job(s, ImportStatus.QUEUED)
+    done = _running_job(s, ImportStatus.DONE)
+    assert services.job_refresh(queued).status == ImportStatus.QUEUED
+    assert services.job_refresh(done).status == ImportStatus.DONE
+
+
+def test_the_import_holds_its_lock_while_it_runs(
+    s, look, django_capture_on_commit_callbacks, monkeypatch
+):
+    """While import_run works, the job is not taken for dead; afterwards the lock is free."""
+    seen: list[bool] = []
+    real = services._run
+
+    def spying(job):
+        seen.append(_lock_free_elsewhere(job.pk))
+        return real(job)
+
+    monkeypatch.setattr(services, "_run", spying)
+    job = _upload(s, _template(s), django_capture_on_commit_callbacks)
+    assert seen == [False]
+    assert job.status in (ImportStatus.DONE, ImportStatus.REFUSED)
+    assert _lock_free_elsewhere(job.pk)
+
+
+def _lock_free_elsewhere(job_id: int) -> bool:
+    if connection.vendor == "postgresql":
+        params = connection.get_connection_params()
+        with psycopg.connect(**params, autocommit=True) as other:
+            row = other.execute(
+                "SELECT pg_try_advisory_lock(%s, %s)", [services.LOCK_NAMESPACE, job_id]
+            ).fetchone()
+            return bool(row and row[0])
+    path = services._lock_path(job_id)
+    if not path.exists():
+        return True
+    with path.open("a+b") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
 
 
 # -- co-organizers, formulas, updates in bulk ------------------------------------------------

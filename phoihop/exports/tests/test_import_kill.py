@@ -222,6 +222,16 @@ def _wait_finished(job_id: int, seconds: float = 600) -> ImportJob:
     raise AssertionError(f"job {job_id} not finished in {seconds} s: {job.status}")
 
 
+def _assert_page_says_interrupted(http: Http, job_id: int) -> None:
+    """The job's page, asked after its process died, says so and marks the job failed."""
+    reply = http.get(reverse("exports:job", args=[job_id]))
+    assert reply.status == 200, reply.text[:500]
+    assert "bị gián đoạn" in reply.text, reply.text[:2000]
+    job = ImportJob.objects.get(pk=job_id)
+    assert job.status == ImportStatus.FAILED
+    assert job.finished_at is not None
+
+
 def _assert_imported_once(s: factories.Setup, job_id: int, rows: int) -> None:
     job = _wait_finished(job_id)
     assert job.status == ImportStatus.DONE, (job.message, job.errors[:3])
@@ -318,6 +328,7 @@ def test_worker_killed_mid_import_leaves_nothing_and_the_import_runs_again(s, tm
         assert job.status == ImportStatus.IMPORTING  # its worker died with it
         assert _imported(s) == 0
         assert not Participation.objects.filter(activity__program=s.program).exists()
+        _assert_page_says_interrupted(http, job_id)
 
         with _running(task_worker(tmp_path)):
             again = _job_from(_upload(http, s, data))
@@ -362,6 +373,7 @@ def test_web_server_killed_mid_import_leaves_nothing_and_the_import_runs_again(s
     port = _free_port()
     with _running(web_server(tmp_path, "immediate", port)):
         http = _signed_in(f"http://127.0.0.1:{port}")
+        _assert_page_says_interrupted(http, job_id)
         again = _job_from(_upload(http, s, data))
         _assert_imported_once(s, again, ROWS)
 
