@@ -9,6 +9,8 @@ class FiguresConfig(AppConfig):
 
     def ready(self) -> None:
         # Rollups are updated inside the transaction of every change activities announce.
-        from phoihop.figures import policies, rollups  # noqa: F401  policies register
+        from phoihop.figures import cache, policies, rollups  # noqa: F401  policies register
 
         rollups.register()
+        # Edits of what figures read beside the rollups give the program a new version.
+        cache.register()

@@ -14,6 +14,8 @@ through Django's `on_delete`, and `rebuild` rewrites them from the raw rows.
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -271,13 +273,19 @@ class FigureSpan(_Measures):
 
 class ProgramRollup(models.Model):
     """A program whose rollups are complete: readers may use them. Its row is also the
-    lock that serializes rollup updates of the program."""
+    lock that serializes rollup updates of the program.
+
+    `version` is the figures version of the program: a fresh random value written in the
+    transaction of every change to its rollups or to what its figures read beside them
+    (indicators, targets, names; see `figures.cache`). Random, not a counter: a version
+    seen inside a transaction that rolls back is never given to other figures."""
 
     program = models.OneToOneField(
         "programs.Program", on_delete=models.CASCADE, related_name="+", primary_key=True
     )
     built_at = models.DateTimeField(_("built at"))
     updated_at = models.DateTimeField(_("updated at"))
+    version = models.UUIDField(_("figures version"), default=uuid.uuid4)
 
     class Meta:
         verbose_name = _("program rollup")

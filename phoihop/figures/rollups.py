@@ -10,6 +10,7 @@ built completely (a `ProgramRollup` row); until then the raw rows are read.
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -284,6 +285,23 @@ def is_built(program_id: int) -> bool:
     return ProgramRollup.objects.filter(program_id=program_id).exists()
 
 
+def readable(
+    *,
+    date_from: datetime.date | None,
+    date_to: datetime.date | None,
+    include_submitted: bool,
+    organizations: tuple[int, ...] | None,
+) -> bool:
+    """Whether a slice is expressible in rollup rows (of a built program): no preview,
+    dates on month boundaries, no organization or a single one."""
+    return not (
+        include_submitted
+        or (date_from is not None and date_from.day != 1)
+        or (date_to is not None and date_to != _month_end(date_to))
+        or (organizations is not None and len(organizations) != 1)
+    )
+
+
 def read_cells(
     program_id: int,
     *,
@@ -295,6 +313,7 @@ def read_cells(
     keep: Iterable[str] | None = None,
     by_organization: bool = True,
     target_groups: bool = True,
+    built: bool | None = None,
 ) -> dict[fc.CellKey, fc.Acc] | None:
     """The cells from the rollups, or None when the slice needs the raw rows: a preview
     with submitted reports, dates not on month boundaries, several organizations at once
@@ -306,15 +325,18 @@ def read_cells(
     table holding them is read (SUMMARY, PLACE, else CELLS). `by_organization` False:
     the caller needs only "each report once" (organization None) cells.
     `target_groups` False: participants are summed over the target groups (keyed None),
-    for callers that do not split by them."""
-    if (
-        include_submitted
-        or (date_from is not None and date_from.day != 1)
-        or (date_to is not None and date_to != _month_end(date_to))
-        or (organizations is not None and len(organizations) != 1)
+    for callers that do not split by them. `built`: whether the program is built, when
+    the caller has just read it (None: read here)."""
+    if not readable(
+        date_from=date_from,
+        date_to=date_to,
+        include_submitted=include_submitted,
+        organizations=organizations,
     ):
         return None
-    if not ProgramRollup.objects.filter(program_id=program_id).exists():
+    if built is None:
+        built = ProgramRollup.objects.filter(program_id=program_id).exists()
+    if not built:
         return None
     keep = set(GRAIN if keep is None else keep)
     table = _choose(
@@ -673,7 +695,7 @@ def rebuild(program_ids: int | Iterable[int] | None = None) -> int:
     built = set(
         ProgramRollup.objects.filter(program_id__in=ids).values_list("program_id", flat=True)
     )
-    ProgramRollup.objects.filter(program_id__in=built).update(updated_at=now)
+    ProgramRollup.objects.filter(program_id__in=built).update(updated_at=now, version=uuid.uuid4())
     ProgramRollup.objects.bulk_create(
         [
             ProgramRollup(program_id=pk, built_at=now, updated_at=now)
@@ -711,7 +733,11 @@ def _refresh(program_id: int, coarse: set[Coarse]) -> None:
     cells = fc.merge_cells(fc.cells_of(facts))
     _bulk_create(_rows(CELLS, program_id, cells))
     _summarize(program_id, coarse)
-    ProgramRollup.objects.filter(program_id=program_id).update(updated_at=clock.now())
+    # A new figures version in the same transaction: cached reads of the old one stop
+    # being served (figures.cache).
+    ProgramRollup.objects.filter(program_id=program_id).update(
+        updated_at=clock.now(), version=uuid.uuid4()
+    )
 
 
 def _summarize(program_id: int, coarse: set[Coarse]) -> None:

@@ -20,9 +20,11 @@ from typing import Any, overload
 from django.db.models import Count, Min, Model, Q
 from django.db.models.functions import TruncMonth, TruncQuarter
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from phoihop.activities.models import Activity, NilReport
 from phoihop.core import clock, permissions
+from phoihop.figures import cache
 from phoihop.figures import cells as fc
 from phoihop.figures import types as ft
 from phoihop.geo.choices import AreaKind, Level, Scheme
@@ -78,6 +80,7 @@ def _cells(
     organizations: tuple[int, ...] | None,
     contents: tuple[int, ...] | None,
     by: tuple[str, ...] = ft.DIMENSIONS,
+    built: bool | None = None,
 ) -> tuple[dict[fc.CellKey, fc.Acc], str]:
     """The program's cells for the slice, and where they came from (RAW or ROLLUP)."""
     from phoihop.figures import rollups  # the rollup reader (falls back to raw)
@@ -92,6 +95,7 @@ def _cells(
         keep=_grain_for(by),
         by_organization=ft.ORGANIZATION in by,
         target_groups=ft.TARGET_GROUP in by,
+        built=built,
     )
     if found is not None:
         cells, source = found, ft.ROLLUP
@@ -357,6 +361,9 @@ def program_figures(
     Dates select reports by their start date (inclusive). `organizations` keeps the
     reports credited to any of them (each once in the total); `contents` keeps those
     contents. `current_units` puts pre-2025 localities on today's units.
+
+    A slice the rollups serve is cached under the program's figures version
+    (figures.cache): a repeated read of unchanged figures is one query.
     """
     by = tuple(by)
     unknown = [d for d in by if d not in ft.DIMENSIONS]
@@ -364,6 +371,57 @@ def program_figures(
         raise ValueError(f"Unknown or repeated dimensions: {by!r}")
     orgs = _ids(organizations)
     content_ids = _ids(contents)
+    args: dict[str, Any] = {
+        "by": by,
+        "date_from": date_from,
+        "date_to": date_to,
+        "include_submitted": include_submitted,
+        "orgs": orgs,
+        "content_ids": content_ids,
+        "current_units": current_units,
+    }
+    if not _cacheable(date_from, date_to, include_submitted, orgs):
+        return _program_figures(program, **args)
+    version = cache.version(program.pk)
+    if version is None:
+        return _program_figures(program, **args, built=False)
+    key = ("program_figures", program.pk, version, get_language(), *args.values())
+    found: ft.Breakdown | None = cache.get(key)
+    if found is None:
+        found = _program_figures(program, **args, built=True)
+        cache.put(key, found, cache.freeze_breakdown(found))
+    return found
+
+
+def _cacheable(
+    date_from: datetime.date | None,
+    date_to: datetime.date | None,
+    include_submitted: bool,
+    orgs: tuple[int, ...] | None,
+) -> bool:
+    """Whether a slice is served by the rollups once built (only those are cached)."""
+    from phoihop.figures import rollups
+
+    return rollups.readable(
+        date_from=date_from,
+        date_to=date_to,
+        include_submitted=include_submitted,
+        organizations=orgs,
+    )
+
+
+def _program_figures(
+    program: Program,
+    *,
+    by: tuple[str, ...],
+    date_from: datetime.date | None,
+    date_to: datetime.date | None,
+    include_submitted: bool,
+    orgs: tuple[int, ...] | None,
+    content_ids: tuple[int, ...] | None,
+    current_units: bool,
+    built: bool | None = None,
+) -> ft.Breakdown:
     cells, source = _cells(
         program,
         date_from=date_from,
@@ -372,6 +430,7 @@ def program_figures(
         organizations=orgs,
         contents=content_ids,
         by=by,
+        built=built,
     )
     indicators = _Indicators(program.pk, content_ids)
     total_acc = fc.Acc()
@@ -523,16 +582,53 @@ def indicator_summary(
 ) -> tuple[ft.IndicatorLine, ...]:
     """Every indicator of the program (content order, then indicator order): target,
     result, achievement, and last year's result through `Indicator.lineage` over the same
-    dates one year earlier (the whole previous program when no dates are given)."""
+    dates one year earlier (the whole previous program when no dates are given).
+
+    Cached under the versions of the program and of the programs its indicators
+    continue (figures.cache), when the rollups serve the slice."""
     orgs = _ids(organizations)
     content_ids = _ids(contents)
-    current = program_figures(
+    args: dict[str, Any] = {
+        "date_from": date_from,
+        "date_to": date_to,
+        "include_submitted": include_submitted,
+        "orgs": orgs,
+        "content_ids": content_ids,
+    }
+    if not _cacheable(date_from, date_to, include_submitted, orgs):
+        return _indicator_summary(program, **args)
+    versions = cache.versions_with_lineage(program.pk)
+    if None in versions.values() or program.pk not in versions:
+        return _indicator_summary(program, **args)
+    key = ("indicator_summary", program.pk, tuple(versions.items()), get_language(), *args.values())
+    found: tuple[ft.IndicatorLine, ...] | None = cache.get(key)
+    if found is None:
+        found = _indicator_summary(program, **args, built=True)
+        cache.put(key, found, cache.freeze_lines(found))
+    return found
+
+
+def _indicator_summary(
+    program: Program,
+    *,
+    date_from: datetime.date | None,
+    date_to: datetime.date | None,
+    include_submitted: bool,
+    orgs: tuple[int, ...] | None,
+    content_ids: tuple[int, ...] | None,
+    built: bool | None = None,
+) -> tuple[ft.IndicatorLine, ...]:
+    """`built`: True when the caller knows the program and the previous ones are built."""
+    current = _program_figures(
         program,
+        by=(),
         date_from=date_from,
         date_to=date_to,
         include_submitted=include_submitted,
-        organizations=orgs,
-        contents=content_ids,
+        orgs=orgs,
+        content_ids=content_ids,
+        current_units=False,
+        built=built,
     )
     qs = Indicator.objects.filter(content__program=program)
     if content_ids is not None:
@@ -548,11 +644,16 @@ def indicator_summary(
             previous_by_program[ind.lineage.content.program_id].append(ind.lineage.pk)
     previous: dict[int, Decimal | None] = {}
     for prev_program in Program.objects.filter(pk__in=list(previous_by_program)):
-        figures = program_figures(
+        figures = _program_figures(
             prev_program,
+            by=(),
             date_from=_shift_year(date_from),
             date_to=_shift_year(date_to),
-            organizations=orgs,
+            include_submitted=False,
+            orgs=orgs,
+            content_ids=None,
+            current_units=False,
+            built=built,
         )
         for pk in previous_by_program[prev_program.pk]:
             found = figures.total.indicators.get(pk)

@@ -1,0 +1,202 @@
+"""Versioned result cache of the figures reads (docs/figures.md, "Cached reads").
+
+A built program's figures are a function of its rollup rows and of a little reference
+data (indicators, targets, contents, names of organizations, units and target groups,
+unit successions). `ProgramRollup.version` is replaced by a fresh random value in the
+transaction of every change to either: the rollup writers (`rollups._refresh`, which the
+activities listener and the area classification hook use, and `rollups.rebuild`) and,
+here, `post_save` / `post_delete` of the reference models. A read of a built program
+costs one indexed query for the version; a result computed for the same arguments, the
+same version and the same language is served from a bounded in-process LRU.
+
+Results are frozen dataclasses; the mappings inside the cached ones are read-only
+(`MappingProxyType`), so no caller can change what another one will be served.
+
+Not covered by a signal (bulk writes send none): loading reports without the services
+(run `phoihop figures rebuild`, which gives a new version) and bulk writes of reference
+data (`geo` imports of units and successions): call `touch()` after them.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections import OrderedDict
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+from django.db.models import Model, OuterRef, Q, Subquery
+from django.db.models.signals import post_delete, post_save
+
+from phoihop.figures import types as ft
+from phoihop.figures.models import ProgramRollup
+
+MAX_ENTRIES = 256
+# Rows and indicator results held in all (a program year's full breakdown at the
+# province scale is ~17,000: 5,208 rows and 12,205 indicator results).
+MAX_WEIGHT = 120_000
+
+
+@dataclass
+class Stats:
+    hits: int = 0
+    misses: int = 0
+
+
+stats = Stats()
+
+
+class _LRU:
+    def __init__(self) -> None:
+        self._items: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
+        self._weight = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> Any | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is None:
+                stats.misses += 1
+                return None
+            self._items.move_to_end(key)
+            stats.hits += 1
+            return found[0]
+
+    def put(self, key: Hashable, value: Any, weight: int) -> None:
+        if weight > MAX_WEIGHT:
+            return
+        with self._lock:
+            old = self._items.pop(key, None)
+            if old is not None:
+                self._weight -= old[1]
+            self._items[key] = (value, weight)
+            self._weight += weight
+            while len(self._items) > MAX_ENTRIES or self._weight > MAX_WEIGHT:
+                _, (_, w) = self._items.popitem(last=False)
+                self._weight -= w
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self._weight = 0
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+_store = _LRU()
+get = _store.get
+put = _store.put
+
+
+def clear() -> None:
+    """Forget every cached result of this process (the benchmark's cold reads)."""
+    _store.clear()
+
+
+def version(program_id: int) -> uuid.UUID | None:
+    """The program's figures version; None when it is not built (read from raw rows)."""
+    return (
+        ProgramRollup.objects.filter(program_id=program_id)
+        .values_list("version", flat=True)
+        .first()
+    )
+
+
+def versions_with_lineage(program_id: int) -> dict[int, uuid.UUID | None]:
+    """The versions of the program and of the programs its indicators continue
+    (`Indicator.lineage`), in one query; None for a program not built."""
+    from phoihop.programs.models import Indicator, Program
+
+    previous = Indicator.objects.filter(
+        content__program_id=program_id, lineage__isnull=False
+    ).values("lineage__content__program_id")
+    rows = (
+        Program.all_objects.filter(Q(pk=program_id) | Q(pk__in=previous))
+        .annotate(
+            v=Subquery(ProgramRollup.objects.filter(program_id=OuterRef("pk")).values("version"))
+        )
+        .values_list("pk", "v")
+        .order_by("pk")
+    )
+    return dict(rows)
+
+
+# -- read-only results ----------------------------------------------------------------------
+
+
+def _freeze_measures(m: ft.Measures) -> int:
+    # The instance was just built by the caller and is not shared yet.
+    object.__setattr__(m, "indicators", MappingProxyType(dict(m.indicators)))
+    object.__setattr__(m, "funding_by_source", MappingProxyType(dict(m.funding_by_source)))
+    return 1 + len(m.indicators)
+
+
+def freeze_breakdown(b: ft.Breakdown) -> int:
+    """Make the mappings inside `b` read-only; its weight (rows and indicator results)."""
+    weight = _freeze_measures(b.total)
+    for row in b.rows:
+        weight += _freeze_measures(row.measures)
+    return weight
+
+
+def freeze_lines(lines: tuple[ft.IndicatorLine, ...]) -> int:
+    return 1 + len(lines)
+
+
+# -- new versions ---------------------------------------------------------------------------
+
+
+def touch(program_ids: Iterable[int] | Any | None = None) -> None:
+    """Give the programs (None: every program; or a queryset of ids) a new version."""
+    qs = ProgramRollup.objects.all()
+    if program_ids is not None:
+        qs = qs.filter(program_id__in=program_ids)
+    qs.update(version=uuid.uuid4())
+
+
+def _program(sender: type[Model], instance: Any, **kwargs: Any) -> None:
+    touch([instance.pk])
+
+
+def _content(sender: type[Model], instance: Any, **kwargs: Any) -> None:
+    touch([instance.program_id])
+
+
+def _indicator(sender: type[Model], instance: Any, **kwargs: Any) -> None:
+    from phoihop.programs.models import ProgramContent
+
+    touch(ProgramContent.objects.filter(pk=instance.content_id).values("program_id"))
+
+
+def _target(sender: type[Model], instance: Any, **kwargs: Any) -> None:
+    from phoihop.programs.models import Indicator
+
+    touch(Indicator.objects.filter(pk=instance.indicator_id).values("content__program_id"))
+
+
+def _everything(sender: type[Model], instance: Any, **kwargs: Any) -> None:
+    # Names and successions of shared reference data: rare edits, every program.
+    touch()
+
+
+def register() -> None:
+    from phoihop.geo.models import AdminUnit, AdminUnitSuccession
+    from phoihop.orgs.models import Organization
+    from phoihop.programs.models import Indicator, Program, ProgramContent, Target, TargetGroup
+
+    receivers = (
+        (Program, _program),
+        (ProgramContent, _content),
+        (Indicator, _indicator),
+        (Target, _target),
+        (TargetGroup, _everything),
+        (Organization, _everything),
+        (AdminUnit, _everything),
+        (AdminUnitSuccession, _everything),
+    )
+    for model, receiver in receivers:
+        for signal in (post_save, post_delete):
+            signal.connect(receiver, sender=model, dispatch_uid=f"figures.cache.{model.__name__}")
