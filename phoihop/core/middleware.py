@@ -71,3 +71,33 @@ class LocaleMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class SlidingSessionMiddleware:
+    """Sessions end SESSION_COOKIE_AGE after the last request, without a database write on
+    every request: the session (and so its expiry) is saved again only when its last
+    refresh is more than SESSION_REFRESH_SECONDS old. A person who keeps working is never
+    signed out; an idle session ends at most that much earlier than the full age.
+
+    Sits after SessionMiddleware, so its response phase runs first and a session marked
+    modified here is saved by SessionMiddleware."""
+
+    key = "_refreshed"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        import time
+
+        from django.conf import settings
+
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or session.is_empty() or response.status_code >= 500:
+            return response
+        now = int(time.time())
+        last = session.get(self.key, 0)
+        if not isinstance(last, int) or now - last >= settings.SESSION_REFRESH_SECONDS:
+            session[self.key] = now
+        return response

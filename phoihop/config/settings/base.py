@@ -89,6 +89,7 @@ MIDDLEWARE = [
     # A locked or full database: a 503 page saying to try again, not a 500.
     "phoihop.core.dbfaults.DatabaseFaultMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "phoihop.core.middleware.SlidingSessionMiddleware",
     "phoihop.core.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -219,7 +220,9 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 60 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Sliding expiry without a write per request: core.middleware.SlidingSessionMiddleware
+# saves the session again when its last refresh is older than this.
+SESSION_REFRESH_SECONDS = 5 * 60
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 from django.utils.csp import CSP  # noqa: E402
 
