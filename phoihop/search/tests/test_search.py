@@ -379,7 +379,14 @@ class TestRateLimit:
 
         for attempt in range(3):
             slot = int(time.time() // views.SEARCH_WINDOW)
-            scenario(attempt)
+            try:
+                scenario(attempt)
+            except AssertionError:
+                # A failure counts only if the whole run stayed in one window: a count
+                # that started again in the middle proves nothing either way.
+                if int(time.time() // views.SEARCH_WINDOW) == slot:
+                    raise
+                continue
             if int(time.time() // views.SEARCH_WINDOW) == slot:
                 return
         raise AssertionError("the limit window kept turning over")
