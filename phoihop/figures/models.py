@@ -27,93 +27,8 @@ class Measure(models.TextChoices):
     INDICATOR = "i", _("indicator")
 
 
-class FigureCell(models.Model):
-    program = models.ForeignKey(
-        "programs.Program",
-        verbose_name=_("program"),
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_constraint=False,
-    )
-    content = models.ForeignKey(
-        "programs.ProgramContent",
-        verbose_name=_("content"),
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_constraint=False,
-    )
-    locality = models.ForeignKey(
-        "geo.AdminUnit",
-        verbose_name=_("locality"),
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_constraint=False,
-    )
-    area = models.CharField(_("area classification"), max_length=40, blank=True)
-    month = models.DateField(_("month"))
-    organization = models.ForeignKey(
-        "orgs.Organization",
-        verbose_name=_("organization"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_constraint=False,
-    )
-    measure = models.CharField(_("measure"), max_length=1, choices=Measure.choices)
-    target_group = models.ForeignKey(
-        "programs.TargetGroup",
-        verbose_name=_("target group"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_constraint=False,
-    )
-    source = models.CharField(_("source"), max_length=10, blank=True)
-    indicator = models.ForeignKey(
-        "programs.Indicator",
-        verbose_name=_("indicator"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_constraint=False,
-    )
-    count = models.PositiveIntegerField(_("reports"), default=0)
-    total = models.DecimalField(_("total"), max_digits=24, decimal_places=2, default=0)
-    denominator = models.DecimalField(_("denominator"), max_digits=24, decimal_places=2, default=0)
-    maximum = models.DecimalField(
-        _("largest value"),
-        max_digits=18,
-        decimal_places=2,
-        null=True,
-        blank=True,
-    )
-    latest_end = models.DateField(_("latest end date"), null=True, blank=True)
-    latest_start = models.DateField(_("latest start date"), null=True, blank=True)
-    latest_activity = models.PositiveIntegerField(_("latest report"), null=True, blank=True)
-    latest_value = models.DecimalField(
-        _("latest value"), max_digits=18, decimal_places=2, null=True, blank=True
-    )
-
-    class Meta:
-        verbose_name = _("figure cell")
-        verbose_name_plural = _("figure cells")
-        indexes = [
-            models.Index(fields=["program", "month"], name="figures_cell_program_month_idx"),
-            models.Index(
-                fields=["program", "content", "locality", "month"],
-                name="figures_cell_grain_idx",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.program_id}/{self.content_id}/{self.locality_id}/{self.month}"
-
-
 class _Measures(models.Model):
-    """The measure columns shared by the summary tables (same meaning as FigureCell's)."""
+    """The measure columns of every rollup table: what is counted, summed and kept latest."""
 
     measure = models.CharField(_("measure"), max_length=1, choices=Measure.choices)
     target_group = models.ForeignKey(
@@ -150,6 +65,55 @@ class _Measures(models.Model):
 
     class Meta:
         abstract = True
+
+
+class FigureCell(_Measures):
+    program = models.ForeignKey(
+        "programs.Program",
+        verbose_name=_("program"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+    )
+    content = models.ForeignKey(
+        "programs.ProgramContent",
+        verbose_name=_("content"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+    )
+    locality = models.ForeignKey(
+        "geo.AdminUnit",
+        verbose_name=_("locality"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+    )
+    area = models.CharField(_("area classification"), max_length=40, blank=True)
+    month = models.DateField(_("month"))
+    organization = models.ForeignKey(
+        "orgs.Organization",
+        verbose_name=_("organization"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+    )
+
+    class Meta:
+        verbose_name = _("figure cell")
+        verbose_name_plural = _("figure cells")
+        indexes = [
+            models.Index(fields=["program", "month"], name="figures_cell_program_month_idx"),
+            models.Index(
+                fields=["program", "content", "locality", "month"],
+                name="figures_cell_grain_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program_id}/{self.content_id}/{self.locality_id}/{self.month}"
 
 
 class FigureSummary(_Measures):
