@@ -100,6 +100,19 @@ DOCUMENT_NAME = "phoihop-programs.json"
 FILES_DIR = "files/"
 MAX_BYTES = 20 * 1024 * 1024  # the JSON document
 MAX_ARCHIVE_BYTES = 2 * 1024 * 1024 * 1024  # the .zip, files included (uncompressed)
+# A review's document header, carried as it is.
+REVIEW_HEADER = (
+    "issuer_type",
+    "parent_body",
+    "issuing_body",
+    "number",
+    "place_name",
+    "signer_authority",
+    "signer_position",
+    "signer_rank",
+    "signer_name",
+    "recipients",
+)
 
 
 def _day(value: datetime.date | None) -> str | None:
@@ -402,21 +415,7 @@ def _reviews(
                 # The frozen figures hold this installation's ids: the day they were read
                 # travels, and the import reads them again from the imported reports.
                 "figures_as_of": review.snapshot["period"]["as_of"] if review.snapshot else None,
-                **{
-                    name: getattr(review, name)
-                    for name in (
-                        "issuer_type",
-                        "parent_body",
-                        "issuing_body",
-                        "number",
-                        "place_name",
-                        "signer_authority",
-                        "signer_position",
-                        "signer_rank",
-                        "signer_name",
-                        "recipients",
-                    )
-                },
+                **{name: getattr(review, name) for name in REVIEW_HEADER},
                 "document_date": _day(review.document_date),
                 "sections": [
                     {"key": x.key, "title": x.title, "text": x.text, "order": x.order}
@@ -1064,21 +1063,7 @@ def _import_review(importer: _Importer, refs: _Refs, row: dict[str, Any]) -> Non
         finalized_at=_when(row["finalized_at"]),
         finalized_by=importer.person(row["finalized_by"]),
         document_date=parse_date(row["document_date"] or ""),
-        **{
-            name: row[name]
-            for name in (
-                "issuer_type",
-                "parent_body",
-                "issuing_body",
-                "number",
-                "place_name",
-                "signer_authority",
-                "signer_position",
-                "signer_rank",
-                "signer_name",
-                "recipients",
-            )
-        },
+        **{name: row[name] for name in REVIEW_HEADER},
     )
     try:
         importer.save(review)
