@@ -5,8 +5,8 @@ from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 DEMO_FLAG = "demo_loaded"
-# The header's unread count is kept in the session (read and written on every request
-# anyway) for this many seconds, so most pages run no notification query at all. The
+# The header's unread count is kept in the session (read on every request anyway; written
+# at most once in this many seconds), so most pages run no notification query at all. The
 # notifications pages drop it (`forget_unread`): there the count is always fresh.
 UNREAD_SESSION_KEY = "unread_notifications"
 UNREAD_SECONDS = 30
