@@ -3,14 +3,17 @@
 The server is gunicorn as `phoihop serve` runs it (access log off so the terminal is
 not the bottleneck), in each of SERVERS' setups; the load comes from wrk on the same
 machine, rotating over SESSIONS signed-in sessions of the bench account (one shared
-session would serialize every request on its row: the session is saved on each
-request). The bare view (bench/bare.py) serves the page's own HTML, captured once,
-from constant data through the same middleware: the ratio real ÷ bare is what our
-queries and templates cost.
+session would serialize every request on its row). Each page is measured beside two
+reference views of bench/bare.py, through the same middleware and context processors:
+`bare`, the page's own templates rendered from a constant context captured from the
+real view (the verdicts' reference: real ÷ bare is what our queries and Python work
+cost beyond rendering), and `floor`, the page's captured bytes served as they are (the
+server and middleware alone; for reference, no verdict).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -216,44 +219,55 @@ def _uptime() -> str:
         return "?"
 
 
-def drain(bare: str, cookie: str) -> None:
+def drain(floor: str, cookie: str) -> None:
     """Wait for the requests wrk left queued: a sync worker serves what it accepted even
     after wrk hung up. Requests sent behind that backlog come back once it is served."""
     for _ in range(2):
-        request = urllib.request.Request(bare, headers={"Cookie": cookie})  # noqa: S310
+        request = urllib.request.Request(floor, headers={"Cookie": cookie})  # noqa: S310
         with urllib.request.build_opener(_NoRedirect).open(request, timeout=600) as response:
             response.read()
+
+
+KINDS = ("floor", "bare", "real")
 
 
 def _measure_server(
     name: str, args: tuple[str, ...], pages: dict[str, str], script: Path, cookie: str
 ) -> dict[str, Any]:
-    """One server setup: each page beside its bare twin at 8 and 64 connections.
+    """One server setup: each page beside its two references at 8 and 64 connections.
 
-    A fresh server per page, warmed up on both URLs; between runs the backlog the last
-    run left queued is drained, except after the last run (64 connections on the real
-    page: 64 queued dashboards take minutes), which ends with the server."""
+    A fresh server per page, warmed up on the three URLs (the bare view captures its
+    context in each worker then); between runs the backlog the last run left queued is
+    drained, except after the last run (64 connections on the real page: 64 queued
+    dashboards take minutes), which ends with the server."""
     result: dict[str, Any] = {"server": name, "args": list(args), "pages": {}}
     peak = 0.0
     for page_name, path in pages.items():
-        url = f"http://127.0.0.1:{PORT}{path}"
-        bare = f"http://127.0.0.1:{PORT}/bench/bare/{page_name}/"
+        urls = {
+            "real": f"http://127.0.0.1:{PORT}{path}",
+            "bare": f"http://127.0.0.1:{PORT}/bench/bare/{page_name}/",
+            "floor": f"http://127.0.0.1:{PORT}/bench/floor/{page_name}/",
+        }
         page: dict[str, Any] = {"path": path, "load_average": _uptime()}
         proc = start_server(args)
         try:
             capture(path, cookie)  # a 200 in this setup too
-            wrk(url, script, 2, "2s")  # warm-up: imports, caches, connections
-            wrk(bare, script, 2, "1s")
+            wrk(urls["real"], script, 2, "2s")  # warm-up: imports, caches, connections
+            wrk(urls["bare"], script, 2, "2s")  # and the bare view's capture, per worker
+            wrk(urls["floor"], script, 2, "1s")
             for c in CONNECTIONS:
-                for kind, target in (("bare", bare), ("real", url)):
-                    drain(bare, cookie)
-                    page[f"{kind}_{c}"] = wrk(target, script, c)
+                for kind in KINDS:
+                    drain(urls["floor"], cookie)
+                    page[f"{kind}_{c}"] = wrk(urls[kind], script, c)
             peak = max(peak, worker_peak_rss_mb(proc))
         finally:
             stop_server(proc)
-        page["ratio_64"] = round(page["real_64"]["rps"] / max(page["bare_64"]["rps"], 0.1), 2)
-        page["ratio_8"] = round(page["real_8"]["rps"] / max(page["bare_8"]["rps"], 0.1), 2)
-        bad = sum(page[f"{k}_{c}"]["non_2xx"] for k in ("real", "bare") for c in CONNECTIONS)
+        page["load_average_after"] = _uptime()
+        for c in CONNECTIONS:
+            real = page[f"real_{c}"]["rps"]
+            page[f"ratio_{c}"] = round(real / max(page[f"bare_{c}"]["rps"], 0.1), 2)
+            page[f"floor_ratio_{c}"] = round(real / max(page[f"floor_{c}"]["rps"], 0.1), 3)
+        bad = sum(page[f"{k}_{c}"]["non_2xx"] for k in KINDS for c in CONNECTIONS)
         if bad:
             page["error"] = f"{bad} answers were not 200"
         result["pages"][page_name] = page
@@ -261,9 +275,55 @@ def _measure_server(
     return result
 
 
+_VARYING = re.compile(rb'nonce="[^"]*"|name="csrfmiddlewaretoken" value="[^"]*"')
+
+
+_TIMESTAMP = re.compile(r"'\d{4}-\d\d-\d\d[ T][^']*'")  # the session's expiry check
+
+
+def _steady(html: bytes) -> bytes:
+    """The page without what changes on every request (CSP nonce, CSRF token)."""
+    return _VARYING.sub(b"", html)
+
+
+def check_references(pages: dict[str, str], cookie: str) -> dict[str, Any]:
+    """In this process, through the test client (same URLconf, middleware and context
+    processors): the queries of the real page and of its bare twin once captured, and
+    whether the two answer the same HTML. The bare render must run none of the view's
+    own queries: only those of the session, authentication and context processors,
+    which the real page runs too."""
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.cookies[settings.SESSION_COOKIE_NAME] = cookie.split("=", 1)[1]
+    checks: dict[str, Any] = {}
+    for name, path in pages.items():
+        answers: dict[str, Any] = {}
+        sql: dict[str, list[str]] = {}
+        for kind, url in (("real", path), ("bare", f"/bench/bare/{name}/")):
+            client.get(url)  # warm; the bare view captures its context
+            with CaptureQueriesContext(connection) as queries:
+                answers[kind] = client.get(url)
+            sql[kind] = [q["sql"] for q in queries.captured_queries]
+        real_sql = {_TIMESTAMP.sub("", q) for q in sql["real"]}
+        extra = [q for q in sql["bare"] if _TIMESTAMP.sub("", q) not in real_sql]
+        checks[name] = {
+            "real_queries": len(sql["real"]),
+            "bare_queries": len(sql["bare"]),
+            "bare_sql": sql["bare"],
+            "bare_queries_not_in_real": extra,
+            "status": [answers["real"].status_code, answers["bare"].status_code],
+            "same_html": _steady(answers["real"].content) == _steady(answers["bare"].content),
+        }
+    return checks
+
+
 def run(pages: dict[str, str], *, all_servers: bool = True) -> dict[str, Any]:
     """pages: name -> path. Every server setup (or the first only), each page beside its
-    bare twin; the first setup's figures are the ones the verdicts read."""
+    two references; the first setup's figures are the ones the verdicts read."""
     if shutil.which("wrk") is None:
         return {"error": "wrk is not installed (deploy/debian-packages-bench.txt)"}
     user = bench_user()
@@ -271,6 +331,7 @@ def run(pages: dict[str, str], *, all_servers: bool = True) -> dict[str, Any]:
     bare_dir = ROOT / "var" / "bench" / "bare"
     bare_dir.mkdir(parents=True, exist_ok=True)
     script = cookie_script(cookies, bare_dir)
+    (bare_dir / "pages.json").write_text(json.dumps(pages))  # the bare views' names
     proc = start_server(SERVERS[0][1])
     sizes = {}
     try:
@@ -280,6 +341,7 @@ def run(pages: dict[str, str], *, all_servers: bool = True) -> dict[str, Any]:
             sizes[name] = len(html)
     finally:
         stop_server(proc)
+    checks = check_references(pages, cookies[0])
     servers = [
         _measure_server(name, args, pages, script, cookies[0])
         for name, args in (SERVERS if all_servers else SERVERS[:1])
@@ -287,6 +349,7 @@ def run(pages: dict[str, str], *, all_servers: bool = True) -> dict[str, Any]:
     main = servers[0]
     for name, page in main["pages"].items():
         page["bytes"] = sizes[name]
+        page["references"] = checks[name]
     return {
         "server": main["server"],
         "sessions": SESSIONS,

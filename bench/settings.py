@@ -1,7 +1,8 @@
 """The production-like settings the benchmark serves and measures with.
 
 DEBUG off, the real middleware and templates; only the URLconf adds the bare reference
-view (the cost of rendering alone), which never exists outside the benchmark.
+views (bench/bare.py: the page rendered from constant data, and its bytes served as they
+are), which never exist outside the benchmark.
 """
 
 from phoihop.config.settings.base import *  # noqa: F403

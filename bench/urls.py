@@ -5,7 +5,8 @@ from django.urls import include, path
 from bench import bare
 
 urlpatterns = [
-    path("bench/bare/<str:page>/", bare.page, name="bench-bare"),
+    path("bench/bare/<str:page>/", bare.render, name="bench-bare"),
+    path("bench/floor/<str:page>/", bare.floor, name="bench-floor"),
     path("", include("phoihop.config.urls")),
 ]
 handler403 = "phoihop.core.views.error_403"
