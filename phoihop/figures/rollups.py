@@ -653,6 +653,231 @@ GROUP BY {keys}
 """  # noqa: S608 - our own table and column names; values are parameters
 
 
+# -- rebuilding everything on PostgreSQL: new tables swapped in ---------------------------
+#
+# A full rebuild writes tens of millions of rows. Written in place (DELETE, INSERT …
+# SELECT) they cost a serial plan (PostgreSQL never runs the SELECT of an INSERT in
+# parallel, nor a plan over a CTE read several times), a sort per window function, nine
+# index updates per row and the dead old rows. Instead each step is a CREATE TABLE … AS
+# into an UNLOGGED stage table (parallel plans, no WAL), the "latest" of a group is a
+# MAX over an array (a hash aggregate, no sort), the rows are copied into a new table
+# shaped LIKE the live one, its indexes are built once at the end, and the new tables
+# replace the live ones by name at the end of the transaction. Readers see the old
+# tables until the commit (the swap waits for the ones reading at that moment, an
+# instant) and the new ones after it; writers of the rollups (`on_change`) wait on the
+# program rows locked for the whole rebuild, then refresh their cells in the new tables.
+
+_EPOCH = "DATE '2000-01-01'"
+
+
+def _latest_array(end: str, start: str, activity: str, value: str) -> str:
+    """A sortable array of (end, start, activity, value): its MAX over a group is the
+    row `ROW_NUMBER() … ORDER BY end DESC, start DESC, activity DESC` would pick (the
+    three are never NULL where it is used)."""
+    return (
+        f"ARRAY[CAST({end} - {_EPOCH} AS numeric), CAST({start} - {_EPOCH} AS numeric), "
+        f"CAST({activity} AS numeric), CAST({value} AS numeric)]"
+    )
+
+
+def _from_latest_array(column: str) -> str:
+    return (
+        f"{_EPOCH} + CAST({column}[1] AS integer), {_EPOCH} + CAST({column}[2] AS integer), "
+        f"CAST({column}[3] AS bigint), {column}[4]"
+    )
+
+
+_CELL_COLUMNS = ("program_id", *_FIELDS)
+
+
+def _columns(table: Table) -> list[str]:
+    keep = set(table.grain) | ({"organization_id"} if table.organizations else set())
+    return ["program_id", *(f for f in _FIELDS[:5] if f in keep), *_MEASURE_FIELDS]
+
+
+def _stage_sql(stage: dict[str, str]) -> list[str]:
+    """The statements filling the stage tables `stage[name]` from the raw rows: counted
+    reports, their owners, then the cells and each summary."""
+    activity = _t(Activity)
+    grain = "o.program_id, o.content_id, o.locality_id, o.area, o.month, o.organization_id"
+    none = "CAST(NULL AS bigint)"
+    zero = "CAST(0 AS numeric)"
+    counted, owned, cells = stage["counted"], stage["owned"], stage[CELLS.name]
+    statements = [
+        f"""
+CREATE UNLOGGED TABLE {counted} AS
+SELECT x.id, x.program_id, x.content_id, x.locality_id, x.organization_id,
+       x.start_date, x.end_date, {_month_sql("x.start_date")} AS month,
+       COALESCE(ar.area, '') AS area
+FROM {activity} x
+LEFT JOIN (
+    SELECT y.id, {_area_sql()} AS area
+    FROM {activity} y
+    JOIN {_t(AreaClassification)} ac ON ac.unit_id = y.locality_id
+         AND ac.valid_from <= y.start_date
+         AND (ac.valid_to IS NULL OR y.start_date <= ac.valid_to)
+    WHERE y.status = 'approved' AND y.deleted_at IS NULL
+    GROUP BY y.id
+) ar ON ar.id = x.id
+WHERE x.status = 'approved' AND x.deleted_at IS NULL""",  # noqa: S608
+        f"ANALYZE {counted}",
+        # Each report once (no organization), and once per owner: its organization and
+        # those of its confirmed credits.
+        f"""
+CREATE UNLOGGED TABLE {owned} AS
+SELECT c.program_id, c.content_id, c.locality_id, c.area, c.month,
+       {none} AS organization_id, c.id, c.start_date, c.end_date
+FROM {counted} c
+UNION ALL
+SELECT c.program_id, c.content_id, c.locality_id, c.area, c.month,
+       w.organization_id, c.id, c.start_date, c.end_date
+FROM {counted} c JOIN (
+    SELECT id AS activity_id, organization_id FROM {counted}
+    UNION
+    SELECT cr.activity_id, cr.organization_id
+    FROM {_t(Credit)} cr JOIN {counted} k ON k.id = cr.activity_id
+    WHERE cr.confirmed_at IS NOT NULL
+) w ON w.activity_id = c.id""",  # noqa: S608
+        f"ANALYZE {owned}",
+        f"""
+CREATE UNLOGGED TABLE {cells} ({", ".join(_CELL_COLUMNS)}) AS
+SELECT {grain}, 'n', {none}, '', {none}, COUNT(*), {zero}, {zero}, {_NO_LATEST}
+FROM {owned} o
+GROUP BY {grain}
+UNION ALL
+SELECT {grain}, 'p', p.target_group_id, '', {none}, 0, SUM(p.count), {zero}, {_NO_LATEST}
+FROM {owned} o JOIN {_t(Participation)} p ON p.activity_id = o.id
+GROUP BY {grain}, p.target_group_id
+UNION ALL
+SELECT {grain}, 'f', {none}, fu.source, {none}, 0, SUM(fu.amount), {zero}, {_NO_LATEST}
+FROM {owned} o JOIN {_t(Funding)} fu ON fu.activity_id = o.id
+GROUP BY {grain}, fu.source
+UNION ALL
+SELECT program_id, content_id, locality_id, area, month, organization_id, 'i', {none}, '',
+       indicator_id, n, total, denominator, maximum, {_from_latest_array("latest")}
+FROM (
+    SELECT {grain}, v.indicator_id, COUNT(*) AS n, SUM(v.value) AS total,
+           COALESCE(SUM(v.denominator), 0) AS denominator, MAX(v.value) AS maximum,
+           MAX({_latest_array("o.end_date", "o.start_date", "o.id", "v.value")}) AS latest
+    FROM {owned} o JOIN {_t(IndicatorValue)} v ON v.activity_id = o.id
+    GROUP BY {grain}, v.indicator_id
+) i""",  # noqa: S608
+        f"ANALYZE {cells}",
+    ]
+    for table in SUMMARIES:
+        keys = ["program_id", *table.grain]
+        if table.organizations:
+            keys.append("organization_id")
+        where = "" if table.organizations else "WHERE organization_id IS NULL"
+        group = ", ".join([*keys, "measure", "target_group_id", "source", "indicator_id"])
+        latest = _latest_array("latest_end", "latest_start", "latest_activity", "latest_value")
+        statements.append(f"""
+CREATE UNLOGGED TABLE {stage[table.name]} ({", ".join(_columns(table))}) AS
+SELECT {group}, count, total, denominator, maximum, {_from_latest_array("latest")}
+FROM (
+    SELECT {group}, SUM(count) AS count, SUM(total) AS total,
+           SUM(denominator) AS denominator, MAX(maximum) AS maximum,
+           MAX(CASE WHEN latest_end IS NOT NULL THEN {latest} END) AS latest
+    FROM {cells}
+    {where}
+    GROUP BY {group}
+) m""")  # noqa: S608 - our own table and column names
+    return statements
+
+
+def _indexes(cursor: Any, table: str) -> list[tuple[str, str, str | None, str | None]]:
+    """(name, CREATE INDEX statement, constraint name, constraint definition) of every
+    index of the live table: whatever the migrations made, the new table gets."""
+    cursor.execute(
+        """
+        SELECT ci.relname, pg_get_indexdef(i.indexrelid), c.conname, pg_get_constraintdef(c.oid)
+        FROM pg_index i
+        JOIN pg_class ci ON ci.oid = i.indexrelid
+        LEFT JOIN pg_constraint c ON c.conindid = i.indexrelid AND c.conrelid = i.indrelid
+        WHERE i.indrelid = CAST(%s AS regclass)
+        ORDER BY ci.relname
+        """,
+        [table],
+    )
+    return list(cursor.fetchall())
+
+
+def _fill(cursor: Any, table: Table, stage: str) -> tuple[str, int, list[tuple[str, str]]]:
+    """A new table shaped like the live one (columns, defaults, identity, checks), the
+    stage rows copied in program order (one program's rows close together), then its
+    indexes; the new table's name, its rows and (temporary, final) index names."""
+    live = table.model._meta.db_table
+    new = f"{live}_rebuilt"
+    q = connection.ops.quote_name
+    cursor.execute(f"DROP TABLE IF EXISTS {q(new)}")
+    cursor.execute(f"CREATE TABLE {q(new)} (LIKE {q(live)} INCLUDING ALL EXCLUDING INDEXES)")
+    columns = ", ".join(_columns(table))
+    order = ", ".join(["program_id", *table.grain])
+    cursor.execute(
+        f"INSERT INTO {q(new)} ({columns}) SELECT {columns} FROM {stage} ORDER BY {order}"  # noqa: S608
+    )
+    written = cursor.rowcount
+    renames = []
+    for n, (name, create, constraint, definition) in enumerate(_indexes(cursor, live)):
+        temporary = f"{new}_{n}"
+        if constraint:  # the primary key: a constraint of the same kind
+            cursor.execute(f"ALTER TABLE {q(new)} ADD CONSTRAINT {q(temporary)} {definition}")
+        else:
+            head, _, rest = create.partition(" ON ")
+            using = rest.partition(" USING ")[2]
+            unique = "UNIQUE " if head.startswith("CREATE UNIQUE") else ""
+            cursor.execute(f"CREATE {unique}INDEX {q(temporary)} ON {q(new)} USING {using}")
+        renames.append((temporary, name))
+    cursor.execute(f"ANALYZE {q(new)}")
+    return new, written, renames
+
+
+def _swap(cursor: Any, filled: list[tuple[Table, str, list[tuple[str, str]]]]) -> None:
+    """The new tables take the live ones' names, indexes' names and sequences' names."""
+    q = connection.ops.quote_name
+    live = [table.model._meta.db_table for table, _, _ in filled]
+    # All at once, in one order: readers of several rollup tables cannot interleave.
+    cursor.execute(f"LOCK TABLE {', '.join(map(q, live))} IN ACCESS EXCLUSIVE MODE")
+    for table, new, renames in filled:
+        name = table.model._meta.db_table
+        cursor.execute(f"DROP TABLE {q(name)}")
+        cursor.execute(f"ALTER TABLE {q(new)} RENAME TO {q(name)}")
+        for temporary, final in renames:
+            cursor.execute(f"ALTER INDEX {q(temporary)} RENAME TO {q(final)}")
+        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [name])
+        sequence = cursor.fetchone()[0]
+        if sequence:
+            cursor.execute(f"ALTER SEQUENCE {sequence} RENAME TO {q(name + '_id_seq')}")
+
+
+def _rebuild_everything_postgresql(cursor: Any) -> int:
+    cursor.execute("SELECT pg_backend_pid()")
+    pid = cursor.fetchone()[0]
+    names = ("counted", "owned", *(t.name for t in (CELLS, *SUMMARIES)))
+    stage = {name: f"figures_stage_{pid}_{name}" for name in names}
+    # Sorts, hash aggregates and index builds in memory; parallel plans for the stage
+    # tables (their SELECT is parallel, unlike an INSERT's) and the index builds.
+    for setting in (
+        "work_mem = '256MB'",
+        "maintenance_work_mem = '1GB'",
+        "max_parallel_workers_per_gather = 2",
+        "max_parallel_maintenance_workers = 2",
+    ):
+        cursor.execute(f"SET LOCAL {setting}")
+    for statement in _stage_sql(stage):
+        cursor.execute(statement)
+    written = 0
+    filled = []
+    for table in (CELLS, *SUMMARIES):
+        new, rows, renames = _fill(cursor, table, stage[table.name])
+        filled.append((table, new, renames))
+        written += rows
+    for name in stage.values():
+        cursor.execute(f"DROP TABLE {name}")
+    _swap(cursor, filled)
+    return written
+
+
 @transaction.atomic
 def rebuild(program_ids: int | Iterable[int] | None = None) -> int:
     """Recompute the rollups of the given programs (None: of every program) from the
@@ -672,25 +897,12 @@ def rebuild(program_ids: int | Iterable[int] | None = None) -> int:
     else:
         where = f"x.program_id IN ({', '.join(['%s'] * len(ids))})"
         params = ids
-    written = 0
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # The row estimates of these statements are far too high and JIT compiling
-            # them costs seconds; they run in well under that without it. Their sorts
-            # and hash aggregates spill to disk on the default work_mem.
-            cursor.execute("SET LOCAL jit = off")
-            cursor.execute("SET LOCAL work_mem = '256MB'")
-        for table in (*SUMMARIES, CELLS):
-            delete = f"DELETE FROM {_t(table.model)} AS x WHERE {where}"  # noqa: S608
-            cursor.execute(delete, params)
-        cursor.execute(_cells_sql(where), params * 2)
-        written += cursor.rowcount
-        for table in SUMMARIES:
-            cursor.execute(_merge_sql(table, where), params)
-            written += cursor.rowcount
         if everything and connection.vendor == "postgresql":
-            for table in (CELLS, *SUMMARIES):
-                cursor.execute(f"ANALYZE {_t(table.model)}")
+            cursor.execute("SET LOCAL jit = off")
+            written = _rebuild_everything_postgresql(cursor)
+        else:
+            written = _rebuild_in_place(cursor, where, params, everything)
     now = clock.now()
     built = set(
         ProgramRollup.objects.filter(program_id__in=ids).values_list("program_id", flat=True)
@@ -703,6 +915,29 @@ def rebuild(program_ids: int | Iterable[int] | None = None) -> int:
             if pk not in built
         ]
     )
+    return written
+
+
+def _rebuild_in_place(cursor: Any, where: str, params: list[int], everything: bool) -> int:
+    """DELETE and INSERT … SELECT in the live tables: SQLite, and some programs."""
+    written = 0
+    if connection.vendor == "postgresql":
+        # The row estimates of these statements are far too high and JIT compiling
+        # them costs seconds; they run in well under that without it. Their sorts
+        # and hash aggregates spill to disk on the default work_mem.
+        cursor.execute("SET LOCAL jit = off")
+        cursor.execute("SET LOCAL work_mem = '256MB'")
+    for table in (*SUMMARIES, CELLS):
+        delete = f"DELETE FROM {_t(table.model)} AS x WHERE {where}"  # noqa: S608
+        cursor.execute(delete, params)
+    cursor.execute(_cells_sql(where), params * 2)
+    written += cursor.rowcount
+    for table in SUMMARIES:
+        cursor.execute(_merge_sql(table, where), params)
+        written += cursor.rowcount
+    if everything and connection.vendor == "postgresql":
+        for table in (CELLS, *SUMMARIES):
+            cursor.execute(f"ANALYZE {_t(table.model)}")
     return written
 
 
