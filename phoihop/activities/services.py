@@ -25,7 +25,7 @@ Decisions written down here (and in docs/ by the app's owner):
 from __future__ import annotations
 
 import uuid as uuidlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
@@ -1313,6 +1313,16 @@ class ReportsRefused(ValidationError):  # noqa: N818 - a ValidationError, like t
 
 CHUNK = 500  # ids per query (SQLite allows a few thousand parameters at most)
 
+# Told how many reports of a bulk call are done, after each chunk of them: the Excel
+# import's progress bar, kept outside the database so it is read while the write runs.
+Progress = Callable[[int], None]
+
+
+def _tell(progress: Progress | None, done: int, total: int) -> None:
+    """Call `progress` at the end of each chunk of reports and at the last one."""
+    if progress is not None and ((done and done % CHUNK == 0) or done == total):
+        progress(done)
+
 
 def _chunked(items: list[Any], size: int = CHUNK) -> Iterable[list[Any]]:
     for start in range(0, len(items), size):
@@ -1452,46 +1462,59 @@ def _new_draft(
 
 
 def _insert_drafts(
-    actor: User, organization: Organization, new: list[tuple[Activity, _Parts]]
+    actor: User,
+    organization: Organization,
+    new: list[tuple[Activity, _Parts]],
+    progress: Progress | None = None,
 ) -> list[Activity]:
     """Insert checked drafts with their parts and the reporter's confirmed credit, and
-    write one audit event each, as activity_create does, in a few queries."""
+    write one audit event each, as activity_create does, in a few queries a chunk of
+    reports (`progress` is told the reports written after each chunk)."""
     # Constraints are left to the inserts, as in activity_create (the caller words a
     # refusal); a uuid taken meanwhile by a concurrent writer fails the whole call.
-    activities = Activity.objects.bulk_create([a for a, _p in new], batch_size=CHUNK)
+    inserted: list[Activity] = []
     now = clock.now()
-    rows: dict[type[Model], list[Model]] = {
-        Participation: [],
-        IndicatorValue: [],
-        Funding: [],
-        Credit: [],
-    }
-    for activity, parts in new:
-        given: list[tuple[type[Model], list[Any] | None]] = [
-            (Participation, parts.participations),
-            (IndicatorValue, parts.values),
-            (Funding, parts.funding),
-        ]
-        for model, items in given:
-            for row in items or ():
-                row.activity_id = activity.pk
-                rows[model].append(row)
-        rows[Credit].extend(
-            Credit(activity=activity, organization_id=o.pk) for o in parts.co_organizations or ()
-        )
-        rows[Credit].append(
-            Credit(
-                activity=activity, organization=organization, confirmed_at=now, confirmed_by=actor
+    for chunk in _chunked(new):
+        activities = Activity.objects.bulk_create([a for a, _p in chunk], batch_size=CHUNK)
+        rows: dict[type[Model], list[Model]] = {
+            Participation: [],
+            IndicatorValue: [],
+            Funding: [],
+            Credit: [],
+        }
+        for activity, parts in chunk:
+            given: list[tuple[type[Model], list[Any] | None]] = [
+                (Participation, parts.participations),
+                (IndicatorValue, parts.values),
+                (Funding, parts.funding),
+            ]
+            for model, items in given:
+                for row in items or ():
+                    row.activity_id = activity.pk
+                    rows[model].append(row)
+            rows[Credit].extend(
+                Credit(activity=activity, organization_id=o.pk)
+                for o in parts.co_organizations or ()
             )
+            rows[Credit].append(
+                Credit(
+                    activity=activity,
+                    organization=organization,
+                    confirmed_at=now,
+                    confirmed_by=actor,
+                )
+            )
+        for model, written in rows.items():
+            model._default_manager.bulk_create(written, batch_size=1000)
+        snapshots = _written_snapshots(activities, rows)
+        audit.record_many(
+            actor=actor, action="create", changes=[(a, None, snapshots[a.pk]) for a in activities]
         )
-    for model, written in rows.items():
-        model._default_manager.bulk_create(written, batch_size=1000)
-    snapshots = _written_snapshots(activities, rows)
-    audit.record_many(
-        actor=actor, action="create", changes=[(a, None, snapshots[a.pk]) for a in activities]
-    )
-    events.announce_created([a.pk for a in activities])
-    return activities
+        events.announce_created([a.pk for a in activities])
+        inserted.extend(activities)
+        if progress is not None:
+            progress(len(inserted))
+    return inserted
 
 
 def _keys(
@@ -1513,13 +1536,16 @@ def _keys(
 
 
 def _insert_or_word(
-    actor: User, organization: Organization, new: list[tuple[int, Activity, _Parts]]
+    actor: User,
+    organization: Organization,
+    new: list[tuple[int, Activity, _Parts]],
+    progress: Progress | None = None,
 ) -> list[Activity]:
     """Insert; when the database refuses a constraint, word it as activity_create does
     (constraints are checked only then)."""
     try:
         with transaction.atomic():
-            return _insert_drafts(actor, organization, [(a, p) for _i, a, p in new])
+            return _insert_drafts(actor, organization, [(a, p) for _i, a, p in new], progress)
     except IntegrityError:
         refused: dict[int, ValidationError] = {}
         for i, activity, _p in new:
@@ -1559,6 +1585,7 @@ def activities_check_many(
     program: Program,
     organization: Organization,
     reports: list[Mapping[str, Any]],
+    progress: Progress | None = None,
 ) -> CheckedDrafts:
     """Every check of `activities_create_many`, writing nothing: it may run outside the
     write transaction (on SQLite that transaction holds the database's only write lock),
@@ -1572,6 +1599,7 @@ def activities_check_many(
     first_of: dict[uuidlib.UUID, int] = {}
     new: list[tuple[int, Activity, _Parts]] = []
     for i, report in enumerate(reports):
+        _tell(progress, i, len(reports))
         key = keys.get(i)
         if i in refused or (key is not None and key in first_of):
             continue  # a repeat of an earlier report of this call is filled in below
@@ -1587,17 +1615,21 @@ def activities_check_many(
             activity.uuid = key
             first_of[key] = i
         new.append((i, activity, parts))
+    _tell(progress, len(reports), len(reports))
     if refused:
         raise ReportsRefused(refused)
     return CheckedDrafts(actor, program, organization, len(reports), new, results, keys, first_of)
 
 
 @transaction.atomic
-def activities_insert_checked(checked: CheckedDrafts) -> list[Activity]:
+def activities_insert_checked(
+    checked: CheckedDrafts, *, progress: Progress | None = None
+) -> list[Activity]:
     """Write reports checked by `activities_check_many`. What may have changed since is
     asked again (the actor's role, the program's status); a key stored meanwhile, or a
     content or commune deleted meanwhile, is refused by the database and nothing is
-    written."""
+    written. `progress` is told the new reports written (with their parts, audit events
+    and search entries) after each chunk."""
     program = checked.program
     status = (
         Program.all_objects.filter(pk=program.pk)
@@ -1609,7 +1641,7 @@ def activities_insert_checked(checked: CheckedDrafts) -> list[Activity]:
         program.status = status
     _require_drafting(checked.actor, program, checked.organization)
     results = list(checked.results)
-    inserted = _insert_or_word(checked.actor, checked.organization, checked.new)
+    inserted = _insert_or_word(checked.actor, checked.organization, checked.new, progress)
     for (i, _a, _p), activity in zip(checked.new, inserted, strict=True):
         results[i] = activity
     for i, key in checked.keys.items():
@@ -1751,7 +1783,10 @@ def _read_current(ids: list[int], *, lock: bool) -> dict[int, Activity]:
 
 
 def _check_changes(
-    actor: User, changes: list[Change], current: dict[int, Activity]
+    actor: User,
+    changes: list[Change],
+    current: dict[int, Activity],
+    progress: Progress | None = None,
 ) -> tuple[list[_Parts | None], dict[int, ValidationError], list[int]]:
     for change in changes:
         unknown = set(change.changes) - UPDATABLE_FIELDS - PARTS
@@ -1770,6 +1805,7 @@ def _check_changes(
     refused: dict[int, ValidationError] = {}
     denied: list[int] = []
     for i, (change, row) in enumerate(zip(changes, rows, strict=True)):
+        _tell(progress, i, len(changes))
         try:
             parts.append(
                 _check_change(
@@ -1788,6 +1824,7 @@ def _check_changes(
         except PermissionDenied:
             denied.append(i)
             parts.append(None)
+    _tell(progress, len(changes), len(changes))
     return parts, refused, denied
 
 
@@ -1798,7 +1835,9 @@ def _raise_refusals(refused: dict[int, ValidationError], denied: list[int]) -> N
         raise ReportsRefused(refused)
 
 
-def activities_check_updates(*, actor: User, changes: list[Change]) -> CheckedChanges:
+def activities_check_updates(
+    *, actor: User, changes: list[Change], progress: Progress | None = None
+) -> CheckedChanges:
     """Every check of `activity_update` for many reports, writing nothing (see
     `activities_check_many`); `activities_apply_checked` writes them. Raises
     ReportsDenied when the actor may not change some, else ReportsRefused."""
@@ -1806,7 +1845,7 @@ def activities_check_updates(*, actor: User, changes: list[Change]) -> CheckedCh
     if len(set(ids)) != len(ids):
         raise ValueError("a report is given twice")
     current = _read_current(ids, lock=False)
-    parts, refused, denied = _check_changes(actor, changes, current)
+    parts, refused, denied = _check_changes(actor, changes, current, progress)
     _raise_refusals(refused, denied)
     rows = [current[pk] for pk in ids]
     return CheckedChanges(
@@ -1889,11 +1928,14 @@ def _bulk_update_or_word(rows: list[Activity]) -> None:
 
 
 @transaction.atomic
-def activities_apply_checked(checked: CheckedChanges) -> list[Activity]:
+def activities_apply_checked(
+    checked: CheckedChanges, *, progress: Progress | None = None
+) -> list[Activity]:
     """Write changes checked by `activities_check_updates`: the rows are locked and, if
     any changed since they were checked, checked again (as activity_update would, so a
     concurrent edit is an ActivityConflict); then updated, parts replaced and an
-    `update` audit event written for each, as activity_update does."""
+    `update` audit event written for each, as activity_update does, a chunk of reports
+    at a time (`progress` is told the reports written after each chunk)."""
     actor, changes = checked.actor, checked.changes
     ids = [c.activity.pk for c in changes]
     locked = _read_current(ids, lock=True)
@@ -1911,21 +1953,30 @@ def activities_apply_checked(checked: CheckedChanges) -> list[Activity]:
         _raise_refusals({moved[j]: e for j, e in refused.items()}, [moved[j] for j in denied])
         for j, i in enumerate(moved):
             rows[i], parts[i] = locked[ids[i]], cast("_Parts", again[j])
-    befores = _snapshots([locked[pk] for pk in ids])
     updated_at = Activity._meta.get_field("updated_at")
-    for row in rows:
-        row.version += 1
-        updated_at.pre_save(row, add=False)
-    _bulk_update_or_word(rows)
-    _save_parts_many(list(zip(rows, parts, strict=True)))
-    afters = _snapshots(rows)
-    audit.record_many(
-        actor=actor,
-        action="update",
-        changes=[(row, befores[row.pk], afters[row.pk]) for row in rows],
-    )
-    # bulk_update sends no post_save: tell those who follow saves (the search index).
-    events.announce_created([row.pk for row in rows])
+    done = 0
+    for start in range(0, len(rows), CHUNK):
+        chunk = rows[start : start + CHUNK]
+        befores = _snapshots([locked[row.pk] for row in chunk])
+        for row in chunk:
+            row.version += 1
+            updated_at.pre_save(row, add=False)
+        try:
+            _bulk_update_or_word(chunk)
+        except ReportsRefused as exc:  # positions in the whole call, not in the chunk
+            raise ReportsRefused({start + i: e for i, e in exc.by_index.items()}) from None
+        _save_parts_many(list(zip(chunk, parts[start : start + CHUNK], strict=True)))
+        afters = _snapshots(chunk)
+        audit.record_many(
+            actor=actor,
+            action="update",
+            changes=[(row, befores[row.pk], afters[row.pk]) for row in chunk],
+        )
+        # bulk_update sends no post_save: tell those who follow saves (the search index).
+        events.announce_created([row.pk for row in chunk])
+        done += len(chunk)
+        if progress is not None:
+            progress(done)
     for change, row in zip(changes, rows, strict=True):
         _sync(change.activity, row)
     return rows

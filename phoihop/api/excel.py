@@ -32,7 +32,16 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class ImportJobSerializer(serializers.ModelSerializer):
-    done = serializers.SerializerMethodField(help_text=_("Rows handled so far."))
+    phase = serializers.SerializerMethodField(
+        help_text=_("What a running import does: queued, reading, checking, writing; finished.")
+    )
+    done = serializers.SerializerMethodField(help_text=_("Rows of the current phase done so far."))
+    phase_total = serializers.SerializerMethodField(
+        help_text=_("Rows of the current phase (while reading, as the sheets announce them).")
+    )
+    percent = serializers.SerializerMethodField(
+        help_text=_("The whole import's progress, 0 to 100, as the job page's bar shows it.")
+    )
     finished = serializers.SerializerMethodField()
     has_marked_file = serializers.SerializerMethodField()
 
@@ -46,7 +55,10 @@ class ImportJobSerializer(serializers.ModelSerializer):
             "status",
             "finished",
             "total_rows",
+            "phase",
             "done",
+            "phase_total",
+            "percent",
             "created_count",
             "updated_count",
             "unchanged_count",
@@ -59,8 +71,24 @@ class ImportJobSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    def _progress(self, job: ImportJob) -> services.Progress:
+        # Read once per job and serialization: the four fields agree.
+        cache = self.context.setdefault("progress", {})
+        if job.pk not in cache:
+            cache[job.pk] = services.progress(job)
+        return cache[job.pk]
+
+    def get_phase(self, job: ImportJob) -> str:
+        return self._progress(job).phase
+
     def get_done(self, job: ImportJob) -> int:
-        return services.progress(job)[0]
+        return self._progress(job).done
+
+    def get_phase_total(self, job: ImportJob) -> int:
+        return self._progress(job).total
+
+    def get_percent(self, job: ImportJob) -> int:
+        return self._progress(job).percent
 
     def get_finished(self, job: ImportJob) -> bool:
         return job.is_finished

@@ -15,7 +15,7 @@ import datetime
 import re
 import unicodedata
 import uuid as uuidlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
@@ -108,6 +108,10 @@ class Sheets:
     def total(self) -> int:
         return sum(len(rows) for rows in self.rows.values())
 
+    @property
+    def total_reports(self) -> int:
+        return len(self.rows.get(ACTIVITIES, []))
+
 
 def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
@@ -130,8 +134,32 @@ def _without_co_organizers(header: tuple[Any, ...]) -> bool:
     return found in labels
 
 
-def read_rows(fileobj: IO[bytes]) -> Sheets:
-    """The non-empty rows of the data sheets, as values (formulas kept as their text)."""
+# Told (rows done, rows in all) every STEP rows of a long pass: the job's progress bar.
+Progress = Callable[[int, int], None]
+STEP = 500
+
+
+def _sheet_size(wb: Any, ws: Any) -> int:
+    """Rows the sheet holds, for the bar only: its dimension, or when it gives none (as
+    openpyxl's streaming writer leaves it) the row elements counted in its XML, which
+    costs a decompression (a few percent of a read), not a parse."""
+    try:
+        if ws.max_row:
+            return int(ws.max_row)
+        count, tail = 0, b""
+        with wb._archive.open(ws._worksheet_path) as xml:
+            while chunk := xml.read(1 << 20):
+                data = tail + chunk
+                count += data.count(b"<row ") + data.count(b"<row>")
+                tail = data[-4:]  # a tag cut between two reads is found in the next
+        return count
+    except (AttributeError, KeyError, OSError, TypeError, ValueError):
+        return 0
+
+
+def read_rows(fileobj: IO[bytes], progress: Progress | None = None) -> Sheets:
+    """The non-empty rows of the data sheets, as values (formulas kept as their text).
+    `progress` is told the rows read, of the rows the sheets' dimensions announce."""
     fileobj.seek(0)
     try:
         wb = load_workbook(fileobj, read_only=True, data_only=False, keep_links=False)
@@ -141,6 +169,8 @@ def read_rows(fileobj: IO[bytes]) -> Sheets:
         ) from exc
     sheets = Sheets()
     try:
+        announced = sum(_sheet_size(wb, wb[name]) for name in DATA_SHEETS)
+        read = 0
         for name in DATA_SHEETS:
             width = len(COLUMNS[name])
             rows: list[Row] = []
@@ -149,6 +179,9 @@ def read_rows(fileobj: IO[bytes]) -> Sheets:
             for number, values in enumerate(
                 ws.iter_rows(min_row=1, max_col=width, values_only=True), start=1
             ):
+                read += 1
+                if progress is not None and read % STEP == 0:
+                    progress(read, max(announced, read))
                 if number == 1:
                     legacy = name == ACTIVITIES and _without_co_organizers(values)
                     continue
@@ -172,6 +205,8 @@ def read_rows(fileobj: IO[bytes]) -> Sheets:
             sheets.rows[name] = rows
     finally:
         wb.close()
+    if progress is not None:
+        progress(read, read)
     return sheets
 
 
@@ -549,13 +584,23 @@ def _parts_key(row: Row, errors: _Errors, by_key: dict[uuidlib.UUID, Report | No
     return by_key[key], True
 
 
-def validate(sheets: Sheets, look: Lookups) -> Outcome:
-    """Every row checked; the reports with their parts, and every problem found."""
+def validate(sheets: Sheets, look: Lookups, progress: Progress | None = None) -> Outcome:
+    """Every row checked; the reports with their parts, and every problem found.
+    `progress` is told the rows checked, of all the rows read."""
     errors = _Errors()
+    total, done = sheets.total, 0
+
+    def tell() -> None:
+        nonlocal done
+        done += 1
+        if progress is not None and done % STEP == 0:
+            progress(done, total)
+
     by_key: dict[uuidlib.UUID, Report | None] = {}
     key_rows: dict[uuidlib.UUID, int] = {}
     reports: list[Report] = []
     for row in sheets.rows.get(ACTIVITIES, []):
+        tell()
         report = _check_activity(row, look, errors)
         key = report.key if report is not None else _quiet_key(row.get("key"))
         if key is not None and key in key_rows:
@@ -574,12 +619,16 @@ def validate(sheets: Sheets, look: Lookups) -> Outcome:
         if report is not None:
             reports.append(report)
     for row in sheets.rows.get(PARTICIPANTS, []):
+        tell()
         report, _known = _parts_key(row, errors, by_key)
         _check_participant(row, look, report, errors)
     for row in sheets.rows.get(VALUES, []):
+        tell()
         report, _known = _parts_key(row, errors, by_key)
         _check_value(row, look, report, errors)
     _match_existing(reports, look, errors, sheets)
+    if progress is not None:
+        progress(total, total)
     return Outcome(reports=reports, errors=errors.items)
 
 

@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile, File
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from phoihop.activities import services as activity_services
 from phoihop.core import audit, clock, permissions
@@ -69,23 +70,91 @@ def _progress_path(job_id: int) -> Path:
     return Path(settings.MEDIA_ROOT) / "imports" / "progress" / f"{job_id}.json"
 
 
-def _set_progress(job_id: int, done: int, total: int) -> None:
+# Each phase's share of the bar (percent at its start and end), from where a 50,000-row
+# import of new reports spends its time; the bar only ever moves forward.
+PHASES: dict[str, tuple[int, int]] = {
+    "reading": (0, 30),
+    "checking": (30, 50),
+    "writing": (50, 100),
+}
+PHASE_LABELS = {
+    "queued": gettext_lazy("Waiting to start"),
+    "reading": gettext_lazy("Reading the workbook"),
+    "checking": gettext_lazy("Checking the rows"),
+    "writing": gettext_lazy("Writing the reports"),
+    "finished": gettext_lazy("Finished"),
+}
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a job is: the phase, rows done of the phase's rows, and the whole bar."""
+
+    phase: str
+    done: int
+    total: int
+    percent: int
+
+    @property
+    def label(self) -> str:
+        return str(PHASE_LABELS.get(self.phase, self.phase))
+
+
+def _percent(phase: str, done: int, total: int) -> int:
+    start, end = PHASES.get(phase, (0, 0))
+    if total <= 0:
+        return end if done else start
+    share = min(done, total) / total
+    return int(start + (end - start) * share)
+
+
+def _set_progress(
+    job_id: int, done: int, total: int, phase: str = "writing", percent: int | None = None
+) -> None:
     path = _progress_path(job_id)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"done": done, "total": total}))
+    if percent is None:
+        percent = _percent(phase, done, total)
+    tmp.write_text(json.dumps({"phase": phase, "done": done, "total": total, "percent": percent}))
     tmp.replace(path)
 
 
-def progress(job: ImportJob) -> tuple[int, int]:
-    """(rows done, rows in all) of a running import."""
+class _Bar:
+    """The progress file of a running import, written as each phase moves on; the
+    percent never goes back (a phase's estimated total may grow as it runs)."""
+
+    def __init__(self, job_id: int) -> None:
+        self.job_id = job_id
+        self.percent = 0
+
+    def tell(self, phase: str, done: int, total: int) -> None:
+        self.percent = max(self.percent, _percent(phase, done, total))
+        _set_progress(self.job_id, done, total, phase, self.percent)
+
+    def phase(self, phase: str, *, offset: int = 0, total: int | None = None) -> Any:
+        """A callback for a bulk service (told rows done) or a pass of the reader
+        (told rows done and rows in all), placed `offset` rows into the phase."""
+
+        def told(done: int, of: int | None = None) -> None:
+            self.tell(phase, offset + done, total if total is not None else (of or done))
+
+        return told
+
+
+def progress(job: ImportJob) -> Progress:
+    """Where a job is; a running one from its progress file, read outside the database
+    (the import's write transaction leaves the job's row as it was until it ends)."""
     if job.is_finished:
-        return job.total_rows, job.total_rows
+        return Progress("finished", job.total_rows, job.total_rows, 100)
     try:
         data = json.loads(_progress_path(job.pk).read_text())
-        return int(data["done"]), int(data["total"])
-    except (OSError, ValueError, KeyError):
-        return 0, job.total_rows
+        done, total = int(data["done"]), int(data["total"])
+        phase = str(data.get("phase", "writing"))
+        percent = int(data.get("percent", _percent(phase, done, total)))
+        return Progress(phase, done, total, max(0, min(percent, 100)))
+    except (OSError, ValueError, KeyError, TypeError):
+        return Progress("queued", 0, job.total_rows, 0)
 
 
 # -- is the import still running? ---------------------------------------------------------
@@ -304,9 +373,15 @@ class _Checked:
 
 
 def _check_writes(
-    actor: User, look: workbook.Lookups, outcome: importing.Outcome
+    actor: User,
+    look: workbook.Lookups,
+    outcome: importing.Outcome,
+    bar: _Bar,
+    *,
+    offset: int,
 ) -> tuple[_Checked, list[importing.CellError]]:
-    """Every check of the services, done before the write transaction opens."""
+    """Every check of the services, done before the write transaction opens (the bar's
+    checking phase, `offset` rows after the rows validated)."""
     stored = [r for r in outcome.reports if r.existing is not None]
     checked = _Checked(
         fresh=[r for r in outcome.reports if r.existing is None],
@@ -314,9 +389,11 @@ def _check_writes(
         unchanged=sum(1 for r in stored if importing.unchanged(r)),
     )
     errors: list[importing.CellError] = []
+    total = offset + len(outcome.reports)
     if checked.changed:
         try:
             checked.changes = activity_services.activities_check_updates(
+                progress=bar.phase("checking", offset=offset, total=total),
                 actor=actor,
                 changes=[
                     activity_services.Change(
@@ -332,6 +409,7 @@ def _check_writes(
     if checked.fresh:
         try:
             checked.drafts = activity_services.activities_check_many(
+                progress=bar.phase("checking", offset=offset + len(checked.changed), total=total),
                 actor=actor,
                 program=look.program,
                 organization=look.organization,
@@ -339,22 +417,31 @@ def _check_writes(
             )
         except (ValidationError, PermissionDenied) as exc:
             _refusals(checked.fresh, exc, errors)
+    bar.tell("checking", total, total)
     return checked, errors
 
 
-def _write(checked: _Checked) -> list[importing.CellError]:
+def _write(checked: _Checked, bar: _Bar) -> list[importing.CellError]:
     """The checked writes, in one transaction kept short: everything was worked out
-    before it opened (on SQLite it holds the only write lock, and web requests wait)."""
+    before it opened (on SQLite it holds the only write lock, and web requests wait).
+    The bar moves a chunk of reports at a time: its file is outside the transaction."""
     errors: list[importing.CellError] = []
+    total = len(checked.changed) + len(checked.fresh)
+    bar.tell("writing", 0, total)
     with transaction.atomic():
         if checked.changes is not None:
             try:
-                activity_services.activities_apply_checked(checked.changes)
+                activity_services.activities_apply_checked(
+                    checked.changes, progress=bar.phase("writing", total=total)
+                )
             except (ValidationError, PermissionDenied) as exc:
                 _refusals(checked.changed, exc, errors)
         if checked.drafts is not None and not errors:
             try:
-                activity_services.activities_insert_checked(checked.drafts)
+                activity_services.activities_insert_checked(
+                    checked.drafts,
+                    progress=bar.phase("writing", offset=len(checked.changed), total=total),
+                )
             except (ValidationError, PermissionDenied) as exc:
                 _refusals(checked.fresh, exc, errors)
         if errors:
@@ -377,18 +464,22 @@ def import_run(*, job_id: int) -> ImportJob:
 
 
 def _run(job: ImportJob) -> ImportJob:
+    bar = _Bar(job.pk)
     job.status = ImportStatus.CHECKING
     job.save(update_fields=["status"])
+    bar.tell("reading", 0, 0)
     actor = job.created_by
     try:
         with job.file.open("rb") as stream:
             checks.check_all(job.original_name, stream, job.file.size)
-            sheets = importing.read_rows(stream)
+            sheets = importing.read_rows(stream, bar.phase("reading"))
     except checks.FileRefused as exc:
         _finish(job, ImportStatus.REFUSED, message=exc.message)
         return job
     look = workbook.lookups(job.program, job.organization)
-    outcome = importing.validate(sheets, look)
+    # Checking: every row read, then the services' checks of every report.
+    checking = sheets.total + sheets.total_reports
+    outcome = importing.validate(sheets, look, bar.phase("checking", total=checking))
     job.total_rows = len(outcome.reports)
     if outcome.errors:
         return _refuse(job, look, sheets, outcome.errors)
@@ -401,7 +492,7 @@ def _run(job: ImportJob) -> ImportJob:
             ),
         )
         return job
-    return _import(job, look, sheets, outcome)
+    return _import(job, look, sheets, outcome, bar)
 
 
 def _import(
@@ -409,16 +500,16 @@ def _import(
     look: workbook.Lookups,
     sheets: importing.Sheets,
     outcome: importing.Outcome,
+    bar: _Bar,
 ) -> ImportJob:
     actor = job.created_by
     job.status = ImportStatus.IMPORTING
     job.save(update_fields=["status", "total_rows"])
     try:
-        checked, errors = _check_writes(actor, look, outcome)
+        checked, errors = _check_writes(actor, look, outcome, bar, offset=sheets.total)
         if errors:
             return _refuse(job, look, sheets, errors)
-        _set_progress(job.pk, 0, job.total_rows)
-        errors = _write(checked)
+        errors = _write(checked, bar)
         if errors:
             return _refuse(job, look, sheets, errors)
     except Exception:

@@ -102,11 +102,9 @@ def _job(request: HttpRequest, pk: int) -> ImportJob:
 
 
 def _job_context(job: ImportJob) -> dict[str, Any]:
-    done, total = services.progress(job)
     return {
         "job": job,
-        "done": done,
-        "total": total,
+        "progress": services.progress(job),
         "title": _("Import of {name}").format(name=job.original_name),
     }
 

@@ -448,3 +448,54 @@ def test_the_program_closing_between_the_check_and_the_write_refuses_the_writes(
     assert [e.code for e in edit.value.by_index[0].error_list] == ["program_status"]
     assert Activity.objects.count() == 1
     assert Activity.objects.get().title == _input(s)["title"]
+
+
+# -- progress: told after each chunk, with that much written ------------------------------------
+
+
+def test_inserts_tell_their_progress_a_chunk_at_a_time_as_they_write(s):
+    count = services.CHUNK + 1
+    told: list[tuple[int, int, int]] = []
+
+    def progress(done):  # what is written when each chunk is told
+        told.append((done, Activity.objects.count(), AuditEvent.objects.count()))
+
+    checking: list[int] = []
+    checked = services.activities_check_many(
+        actor=s.user("focal_a"),
+        program=s.program,
+        organization=s.world.org_a,
+        reports=[_input(s, title=f"Báo cáo {n}") for n in range(count)],
+        progress=checking.append,
+    )
+    assert checking == [services.CHUNK, count]
+    assert Activity.objects.count() == 0
+    audits = AuditEvent.objects.count()
+    services.activities_insert_checked(checked, progress=progress)
+    assert told == [
+        (services.CHUNK, services.CHUNK, audits + services.CHUNK),
+        (count, count, audits + count),
+    ]
+
+
+def test_updates_tell_their_progress_a_chunk_at_a_time_as_they_write(s):
+    count = services.CHUNK + 1
+    stored = _many(s, [_input(s, title=f"Cũ {n}") for n in range(count)])
+    changes = [
+        services.Change(activity=a, expected_version=a.version, changes={"title": f"Mới {n}"})
+        for n, a in enumerate(stored)
+    ]
+    checking: list[int] = []
+    checked = services.activities_check_updates(
+        actor=s.user("focal_a"), changes=changes, progress=checking.append
+    )
+    assert checking == [services.CHUNK, count]
+    told: list[tuple[int, int]] = []
+    services.activities_apply_checked(
+        checked,
+        progress=lambda done: told.append(
+            (done, Activity.objects.filter(title__startswith="Mới").count())
+        ),
+    )
+    assert told == [(services.CHUNK, services.CHUNK), (count, count)]
+    assert AuditEvent.objects.filter(action="update").count() == count

@@ -17,7 +17,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from phoihop.activities import services as activity_services
 from phoihop.activities.models import Activity
@@ -483,11 +483,74 @@ def test_running_job_page_polls_with_a_progress_bar(s, client_for):
         status=ImportStatus.IMPORTING,
         total_rows=1000,
     )
-    services._set_progress(job.pk, 400, 1000)
+    services._set_progress(job.pk, 400, 1000, "writing")
+    client = client_for("focal_a")
     with _runner_elsewhere(job.pk):
-        html = client_for("focal_a").get(reverse("exports:job", args=[job.pk])).content.decode()
+        html = client.get(reverse("exports:job", args=[job.pk])).content.decode()
+        polled = client.get(reverse("exports:job_status", args=[job.pk])).content.decode()
+        api = client.get(f"/api/import-jobs/{job.pk}/").json()
+    # Writing is the last half of the bar: 400 of 1,000 reports written is 70 %.
+    for page in (html, polled):
+        assert '<progress id="job-progress" max="100" value="70">' in page
+        assert "Đang ghi báo cáo: 400 / 1.000 dòng" in " ".join(page.split())
     assert 'hx-trigger="every 1s"' in html
-    assert '<progress id="job-progress" max="1000" value="400">' in html
+    assert (api["status"], api["phase"], api["done"], api["phase_total"], api["percent"]) == (
+        ImportStatus.IMPORTING,
+        "writing",
+        400,
+        1000,
+        70,
+    )
+    assert api["finished"] is False
+
+
+def test_the_bar_moves_forward_through_every_phase_of_an_import(
+    s, look, django_capture_on_commit_callbacks, monkeypatch
+):
+    """What the page and the API read while the import runs: every phase moves the bar,
+    and while writing it says as many reports as are written (in the open transaction)."""
+    rows = 1_100  # more than two chunks of 500 in each phase
+    wb = Workbook(write_only=True)
+    sheets = {name: wb.create_sheet(name) for name in workbook.DATA_SHEETS}
+    for sheet in sheets.values():
+        sheet.append(["header"])
+    wb.create_sheet(workbook.INSTRUCTIONS)
+    for n in range(rows):
+        key = str(uuid.uuid4())
+        sheets[A].append(_activity_row(look, f"Hoạt động {n}", key=key))
+        sheets[P].append([key, look.groups.labels[0], n % 50 + 1])
+    out = io.BytesIO()
+    wb.save(out)
+
+    seen: list[tuple[str, int, int, int, int]] = []
+    real = services._set_progress
+
+    def watching(job_id, done, total, phase="writing", percent=None):
+        real(job_id, done, total, phase, percent)
+        running = ImportJob(pk=job_id, status=ImportStatus.IMPORTING)
+        shown = services.progress(running)  # as the page and the API read it
+        written = Activity.objects.filter(program=s.program).count()
+        seen.append((shown.phase, shown.done, shown.total, shown.percent, written))
+
+    monkeypatch.setattr(services, "_set_progress", watching)
+    job = _upload(s, out.getvalue(), django_capture_on_commit_callbacks)
+    assert job.status == ImportStatus.DONE, job.message
+    percents = [p for _phase, _d, _t, p, _w in seen]
+    assert percents == sorted(percents)  # never back
+    assert percents[0] == 0
+    phases = [phase for phase, *_rest in seen]
+    assert phases == sorted(phases, key=["reading", "checking", "writing"].index)
+    for phase, (low, high) in services.PHASES.items():
+        inside = [p for ph, _d, _t, p, _w in seen if ph == phase and low < p < high]
+        assert len(inside) >= 2, (phase, seen)  # moves within the phase, not only at its ends
+    # 2,200 data rows and 3 headers; the sheets' dimensions announced them all.
+    assert ("reading", 1000, rows * 2 + 3) in [(ph, d, t) for ph, d, t, _p, _w in seen]
+    writing = [(d, w) for ph, d, t, _p, w in seen if ph == "writing" and 0 < d < t]
+    assert writing == [(500, 500), (1000, 1000)]
+    assert all(0 < p < 100 for ph, d, t, p, _w in seen if ph == "writing" and 0 < d < t)
+    # Finished: the bar is full and its file is gone.
+    assert services.progress(job) == services.Progress("finished", rows, rows, 100)
+    assert not services._progress_path(job.pk).exists()
 
 
 @contextlib.contextmanager
