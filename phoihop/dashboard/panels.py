@@ -11,22 +11,26 @@ them); `organizations` narrows a focal point's pages to their own organizations.
 from __future__ import annotations
 
 import datetime
+import functools
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from phoihop.core import clock
 from phoihop.dashboard import charts
 from phoihop.dashboard.tabular import NUMBER, PERCENT, Column, DataTable, Link
+from phoihop.figures import cache as figures_cache
+from phoihop.figures import rollups
 from phoihop.figures import selectors as figures
 from phoihop.figures import types as ft
 from phoihop.orgs.models import Organization
-from phoihop.programs.models import Program
+from phoihop.programs.models import Program, ProgramContent
 
 # Rows drawn in a chart, and shown in the table beside it (the export has them all).
 CHART_ROWS = 15
@@ -45,8 +49,9 @@ class Block:
     approximate: bool = False
     empty: str = ""  # why there is no chart, when there is none
 
-    @property
+    @functools.cached_property
     def svg(self) -> str:
+        # A data URI of ~100 KB, read twice per drawing of the page: encoded once.
         return self.chart.uri if self.chart is not None else ""
 
     @property
@@ -556,6 +561,86 @@ def dashboard_tables(
     return {k: PANELS[k](program, organizations, current_units).table for k in keys}
 
 
+@dataclass(frozen=True)
+class _Panels:
+    """What the dashboard shows of a program's figures: a function of the figures
+    versions it was built from (so kept under them) and of the language."""
+
+    totals: ft.Measures
+    approximate: bool
+    blocks: tuple[Block, ...]
+
+
+def _build_panels(program: Program, orgs: list[int] | None, current_units: bool) -> _Panels:
+    total = figures.program_figures(program, organizations=orgs, current_units=current_units)
+    blocks = tuple(build(program, orgs, current_units) for build in PANELS.values())
+    return _Panels(
+        totals=total.total,
+        approximate=total.approximate or any(b.approximate for b in blocks),
+        blocks=blocks,
+    )
+
+
+def _compared_programs(program: Program, version: uuid.UUID) -> frozenset[int]:
+    """The programs `year_over_year` may compare the program with: its `previous`, else
+    the programs its contents continue. The latter are the program's own data (an edit
+    of a content gives the program a new figures version), so kept under its version."""
+    if program.previous_id is not None:
+        return frozenset({program.previous_id})
+    key = ("dashboard.compared", program.pk, version)
+    found: frozenset[int] | None = figures_cache.get(key)
+    if found is None:
+        found = frozenset(
+            ProgramContent.objects.filter(program=program, lineage__isnull=False)
+            .values_list("lineage__program_id", flat=True)
+            .distinct()
+        )
+        figures_cache.put(key, found, 1)
+    return found
+
+
+def _panels_key(
+    program: Program, orgs: tuple[int, ...] | None, current_units: bool
+) -> tuple[Any, ...] | None:
+    """The key of the program's panels in the figures cache: the figures versions of
+    every program the panels read (the program, those its indicators continue, the one
+    the year over year compares with), the language and the slice. None when a read is
+    not served by the figures cache (a program not built, a slice of several
+    organizations): then the panels are built afresh, as the figures are."""
+    if not rollups.readable(
+        date_from=None, date_to=None, include_submitted=False, organizations=orgs
+    ):
+        return None
+    versions = figures_cache.versions_with_lineage(program.pk)
+    version = versions.get(program.pk)
+    if version is None:
+        return None
+    for pk in _compared_programs(program, version) - versions.keys():
+        versions[pk] = figures_cache.version(pk)
+    if None in versions.values():
+        return None
+    return (
+        "dashboard.panels",
+        program.pk,
+        tuple(sorted(versions.items())),
+        get_language(),
+        orgs,
+        current_units,
+    )
+
+
+def _panels(program: Program, organizations: list[int] | None, current_units: bool) -> _Panels:
+    orgs = tuple(sorted(set(organizations))) if organizations is not None else None
+    key = _panels_key(program, orgs, current_units)
+    if key is None:
+        return _build_panels(program, organizations, current_units)
+    found: _Panels | None = figures_cache.get(key)
+    if found is None:
+        found = _build_panels(program, organizations, current_units)
+        figures_cache.put(key, found, 1 + sum(len(b.table.rows) for b in found.blocks))
+    return found
+
+
 def dashboard(
     user: Any,
     program: Program,
@@ -563,21 +648,18 @@ def dashboard(
     organizations: list[int] | None = None,
     current_units: bool = False,
 ) -> Board:
-    total = figures.program_figures(
-        program, organizations=organizations, current_units=current_units
-    )
+    """The dashboard's figures. Its panels are kept under the figures versions they
+    were read from (the next read after any change builds them again); the reporting
+    rate is read on every request (it counts reports in every status, up to today)."""
+    found = _panels(program, organizations, current_units)
     rate = completeness(user, program, organizations=organizations).reporting_rate
-    board = Board(
-        totals=total.total,
-        approximate=total.approximate,
+    return Board(
+        totals=found.totals,
+        blocks=list(found.blocks),
+        approximate=found.approximate,
         scoped=organizations is not None,
         reporting_rate=rate,
     )
-    for build in PANELS.values():
-        block = build(program, organizations, current_units)
-        board.blocks.append(block)
-        board.approximate = board.approximate or block.approximate
-    return board
 
 
 @dataclass

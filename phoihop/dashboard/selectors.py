@@ -41,9 +41,13 @@ def committees_of(user: Any) -> list[Committee]:
     return sorted(qs, key=lambda c: (c.pk in scope.read_only, c.name))
 
 
-def choose_committee(user: Any, committee_id: Any = None) -> Committee | None:
-    """The committee asked for (if the user works in it), else their first one."""
-    committees = committees_of(user)
+def choose_committee(
+    user: Any, committee_id: Any = None, *, committees: list[Committee] | None = None
+) -> Committee | None:
+    """The committee asked for (if the user works in it), else their first one.
+    `committees`: the user's `committees_of`, when the caller has already read them."""
+    if committees is None:
+        committees = committees_of(user)
     for committee in committees:
         if str(committee.pk) == str(committee_id):
             return committee

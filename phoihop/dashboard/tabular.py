@@ -7,6 +7,7 @@ chart draws it, the export writes it — the three never disagree.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -49,7 +50,7 @@ class DataTable:
     # The page shows at most this many rows (the export has them all); None = all.
     page_rows: int | None = None
 
-    @property
+    @functools.cached_property
     def cells(self) -> list[list[tuple[Any, str]]]:
         """The rows the page shows, as (value, kind) pairs, for the template."""
         kinds = [c.kind for c in self.columns]

@@ -43,20 +43,21 @@ def _base(request: HttpRequest, *, figures_page: bool = False) -> dict[str, Any]
 
     Pages of figures are for leaders, the secretariat and focal points: anyone else
     (a news editor only) is refused."""
-    committee = selectors.choose_committee(request.user, request.GET.get("committee"))
-    if figures_page and not (
-        selectors.is_reader(request.user, committee)
-        or FOCAL in selectors.roles_in(request.user, committee)
-    ):
+    committees = selectors.committees_of(request.user)
+    committee = selectors.choose_committee(
+        request.user, request.GET.get("committee"), committees=committees
+    )
+    roles = selectors.roles_in(request.user, committee)
+    if figures_page and not roles & {LEADER, SECRETARIAT, ADMIN, FOCAL}:
         raise PermissionDenied
     programs = selectors.programs_of(request.user, committee)
     program = selectors.choose_program(programs, request.GET.get("program"))
     return {
-        "committees": selectors.committees_of(request.user),
+        "committees": committees,
         "committee": committee,
         "programs": programs,
         "program": program,
-        "roles": selectors.roles_in(request.user, committee),
+        "roles": roles,
     }
 
 
