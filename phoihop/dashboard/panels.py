@@ -6,6 +6,12 @@ which results a page shows, orders them, and puts them in rows, columns and char
 
 The programs passed in were read through the programs selectors (so the user may see
 them); `organizations` narrows a focal point's pages to their own organizations.
+
+The dashboard's panels (tables, charts, the tables' rows as HTML) are a function of the
+figures they show, so they are kept in the figures cache under the figures versions of
+every program they read and the language (`_panels`): a repeated dashboard reads one
+version query instead of building them, and the next read after any change to those
+figures builds them again. The page itself is rendered on every request.
 """
 
 from __future__ import annotations
@@ -340,7 +346,10 @@ def _by_organization(program: Program, orgs: list[int] | None, current_units: bo
         ],
         rows=[
             [
-                Link(r.labels[0], reverse("dashboard:organization", args=[r.key[0]]))
+                Link(
+                    r.labels[0],
+                    reverse("dashboard:organization", args=[r.key[0]]) + f"?program={program.pk}",
+                )
                 if r.key[0] is not None
                 else r.labels[0],
                 r.measures.activities,

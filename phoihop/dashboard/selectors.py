@@ -156,8 +156,17 @@ def secretariat_home(user: Any, committee: Committee) -> SecretariatHome:
     )
 
 
-def to_sign(user: Any, committee: Committee) -> list[ProgramParty]:
-    """Parties the user signs for that have not signed yet (leaders mostly)."""
+def to_sign(
+    user: Any, committee: Committee, *, programs: list[Program] | None = None
+) -> list[ProgramParty]:
+    """Parties the user signs for that have not signed yet (leaders mostly).
+
+    `programs`: the committee's programs the user sees (`programs_of`), when the caller
+    has read them: a party to sign is always of one of them being signed (only members
+    of the committee sign, and only a draft goes to the trash), so when none is being
+    signed there is nothing to read."""
+    if programs is not None and all(p.status != ProgramStatus.SIGNING for p in programs):
+        return []
     return list(program_selectors.parties_to_sign(user).filter(program__committee=committee))
 
 

@@ -83,7 +83,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     if committee is None:
         return render(request, "dashboard/home.html", context)
-    context["to_sign"] = selectors.to_sign(user, committee)
+    context["to_sign"] = selectors.to_sign(user, committee, programs=context["programs"])
     completeness = panels.completeness(user, program) if program is not None else None
     if FOCAL in roles:
         focal = selectors.focal_home(user, committee, program)
@@ -113,7 +113,7 @@ def _dashboard(
         leader_home=leader_home,
     )
     if committee is not None:
-        context["to_sign"] = selectors.to_sign(user, committee)
+        context["to_sign"] = selectors.to_sign(user, committee, programs=context["programs"])
     if program is not None:
         organizations = None
         if not selectors.is_reader(user, committee):

@@ -97,3 +97,16 @@ def test_the_page_after_an_approval_shows_it(s, client_for):
     f.approved(s, title="Lần hai")
     html = _html(client.get(reverse("dashboard:dashboard")))
     assert '<span class="value">500</span>' in html
+
+
+def test_the_tables_rows_are_escaped_and_written_as_the_language_writes_numbers(s, client_for):
+    s.world.org_a.name = "Hội <b>Cựu chiến binh</b> & Đoàn"
+    s.world.org_a.save()
+    f.approved(s)
+    html = _html(client_for("secretariat").get(reverse("dashboard:dashboard")))
+    assert "Hội &lt;b&gt;Cựu chiến binh&lt;/b&gt; &amp; Đoàn" in html
+    assert "<b>Cựu chiến binh</b>" not in html
+    # The funding of the month (5,000,000 + 2,500,000 đồng) grouped the Vietnamese way.
+    assert '<td class="num">7.500.000</td>' in html
+    summary = reverse("dashboard:organization", args=[s.world.org_a.pk])
+    assert f'<a href="{summary}?program={s.program.pk}">' in html
