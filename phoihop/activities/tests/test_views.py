@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import io
 import uuid as uuidlib
+from html.parser import HTMLParser
 from pathlib import Path
 
 import openpyxl
 import pytest
 from django.contrib.staticfiles import finders
 from django.urls import reverse
+from django.utils import timezone, translation
 from PIL import Image
 
 from phoihop.activities import services
 from phoihop.activities.choices import ActivityStatus
 from phoihop.activities.models import Activity, Attachment
+from phoihop.activities.tables import ActivityTable, QueueTable
 from phoihop.activities.tests import factories
 from phoihop.core.models import Notification
 
@@ -492,3 +495,137 @@ def test_new_report_button_only_for_those_who_can_report(s, client_for):
     for role in ("secretariat", "leader"):
         html = client_for(role).get(reverse("activities:list")).content.decode()
         assert f'href="{create}"' not in html, role
+
+
+# -- the rows of the tables (a plain template loop, not django-tables2's cells) ------------
+
+
+class _Table(HTMLParser):
+    """The report table of a page: its header cells and its body rows, each cell with its
+    text (whitespace collapsed), class, link and checkbox."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.headers: list[dict] = []
+        self.rows: list[list[dict]] = []
+        self._in_table = False
+        self._row: list[dict] = []
+        self._cell: dict | None = None
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "table":
+            self._in_table = True
+        elif not self._in_table:
+            return
+        elif tag == "tr":
+            self._row = []
+        elif tag in ("th", "td"):
+            self._cell = {"text": "", "class": attrs.get("class"), "href": None, "input": None}
+            self._cell.update({k: v for k, v in attrs.items() if k == "aria-sort"})
+        elif tag == "a" and self._cell is not None:
+            self._cell["href"] = attrs["href"]
+        elif tag == "input" and self._cell is not None:
+            self._cell["input"] = attrs
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell["text"] += data
+
+    def handle_endtag(self, tag):
+        if tag == "table":
+            self._in_table = False
+        elif tag in ("th", "td") and self._cell is not None:
+            self._cell["text"] = " ".join(self._cell["text"].split())
+            (self.headers if tag == "th" else self._row).append(self._cell)
+            self._cell = None
+        elif tag == "tr" and self._in_table and self._row:
+            self.rows.append(self._row)
+
+    def row_of(self, names: list[str], title: str) -> dict[str, dict]:
+        """The row whose title cell reads `title`, by column name."""
+        assert len(self.headers) == len(names)
+        for row in self.rows:
+            assert len(row) == len(names)  # every row has a cell under each header
+            cells = dict(zip(names, row, strict=True))
+            if cells["title"]["text"] == title:
+                return cells
+        raise AssertionError(f"no row titled {title!r}")
+
+
+def _column_names(table_class) -> list[str]:
+    return [column.name for column in table_class(Activity.objects.none()).columns]
+
+
+def test_list_rows_show_each_column_under_its_header(s, client_for):
+    activity = factories.submitted(s, title="Tuyên truyền <b>pháp luật</b>")
+    factories.report(s, title="Bản nháp khác")
+    response = client_for("focal_a").get(reverse("activities:list"))
+    table = _Table(response.content.decode())
+    names = _column_names(ActivityTable)
+    with translation.override("vi"):
+        headers = [str(column.header) for column in ActivityTable([]).columns]
+        submitted = str(ActivityStatus.SUBMITTED.label)
+    assert [h["text"] for h in table.headers] == headers
+    # Sorted newest first by default, said to assistive technology on the date's header.
+    assert dict(zip(names, table.headers, strict=True))["start_date"]["aria-sort"] == "descending"
+    row = table.row_of(names, "Tuyên truyền <b>pháp luật</b>")  # escaped, shown as typed
+    assert row["title"]["href"] == reverse("activities:detail", args=[activity.pk])
+    assert row["start_date"]["text"] == factories.DAY.strftime("%d/%m/%Y")
+    assert row["organization"]["text"] == s.world.org_a.name
+    assert row["content"]["text"] == s.content.title
+    assert row["locality"]["text"] == s.world.commune.name
+    assert row["status"]["text"] == submitted
+    assert row["participants"] == {"text": "250", "class": "num", "href": None, "input": None}
+    assert len(table.rows) == 2
+
+
+def test_queue_rows_show_each_column_under_its_header(s, client_for):
+    activity = factories.submitted(s, title="Báo cáo chờ duyệt")
+    response = client_for("secretariat").get(reverse("activities:queue"))
+    table = _Table(response.content.decode())
+    row = table.row_of(_column_names(QueueTable), "Báo cáo chờ duyệt")
+    assert row["pick"]["input"] == {
+        "type": "checkbox",
+        "name": "ids",
+        "value": str(activity.pk),
+        "form": "bulk-form",
+        "id": f"pick-{activity.pk}",
+        "aria-label": "Báo cáo chờ duyệt",
+    }
+    assert row["title"]["href"] == reverse("activities:detail", args=[activity.pk])
+    assert row["submitted_at"]["text"] == timezone.localtime(activity.submitted_at).strftime(
+        "%d/%m/%Y"
+    )
+    assert row["start_date"]["text"] == factories.DAY.strftime("%d/%m/%Y")
+    assert row["participants"]["text"] == "250"
+
+
+@pytest.mark.parametrize("column", ["title", "start_date", "organization", "content", "locality"])
+def test_list_sorts_by_each_sortable_column_both_ways(s, client_for, column):
+    factories.report(s, title="Báo cáo A")
+    factories.report(s, title="Báo cáo B", organization=s.world.org_b, actor=s.user("focal_b"))
+    client = client_for("secretariat")
+    names = _column_names(ActivityTable)
+    for sort in (column, f"-{column}"):
+        table = _Table(client.get(reverse("activities:list"), {"sort": sort}).content.decode())
+        header = dict(zip(names, table.headers, strict=True))[column]
+        assert header["aria-sort"] == ("descending" if sort.startswith("-") else "ascending")
+        assert len(table.rows) == 2
+
+
+def test_list_filter_selects_list_what_the_user_may_see_and_keep_the_choice(s, client_for):
+    factories.report(s, title="Báo cáo của tổ chức A")
+    html = (
+        client_for("focal_a")
+        .get(reverse("activities:list"), {"organization": s.world.org_a.pk})
+        .content.decode()
+    )
+    assert f'<option value="{s.world.org_a.pk}" selected>{s.world.org_a.name}</option>' in html
+    assert f'<option value="{s.program.pk}">{s.program.title}</option>' in html
+    assert "Báo cáo của tổ chức A" in html
+    # An organization outside the filter's queryset is refused, not listed.
+    other = client_for("focal_a").get(reverse("activities:list"), {"organization": 999999})
+    assert other.status_code == 200
+    assert 'class="error"' in other.content.decode()
