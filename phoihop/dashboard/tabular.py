@@ -55,13 +55,6 @@ class DataTable:
     page_rows: int | None = None
 
     @functools.cached_property
-    def cells(self) -> list[list[tuple[Any, str]]]:
-        """The rows the page shows, as (value, kind) pairs, for the template."""
-        kinds = [c.kind for c in self.columns]
-        rows = self.rows if self.page_rows is None else self.rows[: self.page_rows]
-        return [list(zip(row, kinds, strict=False)) for row in rows]
-
-    @functools.cached_property
     def body(self) -> SafeString:
         """The rows the page shows, as the table's `<tr>` elements. Built in Python rather
         than by a template loop (a few hundred cells, each a dozen template nodes), once
