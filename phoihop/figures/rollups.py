@@ -696,14 +696,12 @@ def _columns(table: Table) -> list[str]:
 
 
 def _stage_sql(stage: dict[str, str]) -> list[str]:
-    """The statements filling the stage tables `stage[name]` from the raw rows: counted
-    reports, their owners, then the cells and each summary."""
+    """The statements filling the stage tables from the raw rows: the counted reports,
+    then their owners."""
     activity = _t(Activity)
-    grain = "o.program_id, o.content_id, o.locality_id, o.area, o.month, o.organization_id"
     none = "CAST(NULL AS bigint)"
-    zero = "CAST(0 AS numeric)"
-    counted, owned, cells = stage["counted"], stage["owned"], stage[CELLS.name]
-    statements = [
+    counted, owned = stage["counted"], stage["owned"]
+    return [
         f"""
 CREATE UNLOGGED TABLE {counted} AS
 SELECT x.id, x.program_id, x.content_id, x.locality_id, x.organization_id,
@@ -739,8 +737,17 @@ FROM {counted} c JOIN (
     WHERE cr.confirmed_at IS NOT NULL
 ) w ON w.activity_id = c.id""",  # noqa: S608
         f"ANALYZE {owned}",
-        f"""
-CREATE UNLOGGED TABLE {cells} ({", ".join(_CELL_COLUMNS)}) AS
+    ]
+
+
+def _cells_select(owned: str) -> str:
+    """Every cell, from the stage table of owned reports, in the columns of _columns."""
+    grain = "o.program_id, o.content_id, o.locality_id, o.area, o.month, o.organization_id"
+    none = "CAST(NULL AS bigint)"
+    zero = "CAST(0 AS numeric)"
+    columns = ", ".join(_CELL_COLUMNS)
+    return f"""
+SELECT * FROM (
 SELECT {grain}, 'n', {none}, '', {none}, COUNT(*), {zero}, {zero}, {_NO_LATEST}
 FROM {owned} o
 GROUP BY {grain}
@@ -761,18 +768,21 @@ FROM (
            MAX({_latest_array("o.end_date", "o.start_date", "o.id", "v.value")}) AS latest
     FROM {owned} o JOIN {_t(IndicatorValue)} v ON v.activity_id = o.id
     GROUP BY {grain}, v.indicator_id
-) i""",  # noqa: S608
-        f"ANALYZE {cells}",
-    ]
-    for table in SUMMARIES:
-        keys = ["program_id", *table.grain]
-        if table.organizations:
-            keys.append("organization_id")
-        where = "" if table.organizations else "WHERE organization_id IS NULL"
-        group = ", ".join([*keys, "measure", "target_group_id", "source", "indicator_id"])
-        latest = _latest_array("latest_end", "latest_start", "latest_activity", "latest_value")
-        statements.append(f"""
-CREATE UNLOGGED TABLE {stage[table.name]} ({", ".join(_columns(table))}) AS
+) i
+) c ({columns})"""  # noqa: S608 - our own table and column names
+
+
+def _merged_select(table: Table, cells: str) -> str:
+    """The rows of a summary table merged from the cells (a table's name), as
+    `_merge_sql` merges them, in the columns of _columns."""
+    keys = ["program_id", *table.grain]
+    if table.organizations:
+        keys.append("organization_id")
+    where = "" if table.organizations else "WHERE organization_id IS NULL"
+    group = ", ".join([*keys, "measure", "target_group_id", "source", "indicator_id"])
+    latest = _latest_array("latest_end", "latest_start", "latest_activity", "latest_value")
+    return f"""
+SELECT * FROM (
 SELECT {group}, count, total, denominator, maximum, {_from_latest_array("latest")}
 FROM (
     SELECT {group}, SUM(count) AS count, SUM(total) AS total,
@@ -781,8 +791,8 @@ FROM (
     FROM {cells}
     {where}
     GROUP BY {group}
-) m""")  # noqa: S608 - our own table and column names
-    return statements
+) m
+) s ({", ".join(_columns(table))})"""  # noqa: S608 - our own table and column names
 
 
 def _indexes(cursor: Any, table: str) -> list[tuple[str, str, str | None, str | None]]:
@@ -802,21 +812,59 @@ def _indexes(cursor: Any, table: str) -> list[tuple[str, str, str | None, str | 
     return list(cursor.fetchall())
 
 
-def _fill(cursor: Any, table: Table, stage: str) -> tuple[str, int, list[tuple[str, str]]]:
-    """A new table shaped like the live one (columns, defaults, identity, checks), the
-    stage rows copied in program order (one program's rows close together), then its
-    indexes; the new table's name, its rows and (temporary, final) index names."""
+def _create(cursor: Any, table: Table, select: str) -> tuple[str, int, list[tuple[str, str]]]:
+    """A new table shaped like the live one, created from `select` by CREATE TABLE … AS
+    (its columns cast to the live types, the identity numbered), then given the live
+    table's NOT NULLs, defaults, checks, identity and indexes; the new table's name, its
+    rows and (temporary, final) index names."""
     live = table.model._meta.db_table
     new = f"{live}_rebuilt"
     q = connection.ops.quote_name
-    cursor.execute(f"DROP TABLE IF EXISTS {q(new)}")
-    cursor.execute(f"CREATE TABLE {q(new)} (LIKE {q(live)} INCLUDING ALL EXCLUDING INDEXES)")
-    columns = ", ".join(_columns(table))
-    order = ", ".join(["program_id", *table.grain])
     cursor.execute(
-        f"INSERT INTO {q(new)} ({columns}) SELECT {columns} FROM {stage} ORDER BY {order}"  # noqa: S608
+        """
+        SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, a.attidentity,
+               pg_get_expr(d.adbin, d.adrelid)
+        FROM pg_attribute a
+        LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+        WHERE a.attrelid = CAST(%s AS regclass) AND a.attnum > 0 AND NOT a.attisdropped
+        ORDER BY a.attnum
+        """,
+        [live],
     )
+    attributes = cursor.fetchall()
+    produced = set(_columns(table))
+    expressions, alter, identity = [], [], []
+    for name, type_, not_null, generated, default in attributes:
+        if name in produced:
+            expressions.append(f"CAST(r.{q(name)} AS {type_}) AS {q(name)}")
+        elif generated:
+            expressions.append(f"CAST(ROW_NUMBER() OVER () AS {type_}) AS {q(name)}")
+            how = "ALWAYS" if generated == "a" else "BY DEFAULT"
+            identity.append(f"ALTER COLUMN {q(name)} ADD GENERATED {how} AS IDENTITY")
+        else:
+            raise ValueError(f"{live}.{name} is not written by the rebuild")
+        if not_null:
+            alter.append(f"ALTER COLUMN {q(name)} SET NOT NULL")
+        if default is not None and not generated:
+            alter.append(f"ALTER COLUMN {q(name)} SET DEFAULT {default}")
+    cursor.execute(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE conrelid = CAST(%s AS regclass) AND contype = 'c'",
+        [live],
+    )
+    alter += [f"ADD CONSTRAINT {q(name)} {definition}" for name, definition in cursor.fetchall()]
+    cursor.execute(f"DROP TABLE IF EXISTS {q(new)}")
+    cursor.execute(f"CREATE TABLE {q(new)} AS SELECT {', '.join(expressions)} FROM ({select}) r")  # noqa: S608
     written = cursor.rowcount
+    # One statement: one scan of the new table checks every NOT NULL and CHECK.
+    cursor.execute(f"ALTER TABLE {q(new)} {', '.join(alter)}")
+    for statement in identity:
+        cursor.execute(f"ALTER TABLE {q(new)} {statement}")
+    for name, *_ in (a for a in attributes if a[3]):
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence(%s, %s), %s, %s)",
+            [q(new), name, max(written, 1), written > 0],
+        )
     renames = []
     for n, (name, create, constraint, definition) in enumerate(_indexes(cursor, live)):
         temporary = f"{new}_{n}"
@@ -853,27 +901,29 @@ def _swap(cursor: Any, filled: list[tuple[Table, str, list[tuple[str, str]]]]) -
 def _rebuild_everything_postgresql(cursor: Any) -> int:
     cursor.execute("SELECT pg_backend_pid()")
     pid = cursor.fetchone()[0]
-    names = ("counted", "owned", *(t.name for t in (CELLS, *SUMMARIES)))
-    stage = {name: f"figures_stage_{pid}_{name}" for name in names}
-    # Sorts, hash aggregates and index builds in memory; parallel plans for the stage
-    # tables (their SELECT is parallel, unlike an INSERT's) and the index builds.
+    stage = {name: f"figures_stage_{pid}_{name}" for name in ("counted", "owned")}
+    # Hash aggregates and index builds in memory where they fit; parallel plans for the
+    # stage tables (their SELECT may run in parallel, unlike an INSERT's; the planner's
+    # default costs kept the cells' statement serial) and for the index builds.
     for setting in (
-        "work_mem = '256MB'",
+        "work_mem = '512MB'",
         "maintenance_work_mem = '1GB'",
         "max_parallel_workers_per_gather = 2",
         "max_parallel_maintenance_workers = 2",
+        "parallel_setup_cost = 100",
+        "parallel_tuple_cost = 0.01",
     ):
         cursor.execute(f"SET LOCAL {setting}")
     for statement in _stage_sql(stage):
         cursor.execute(statement)
-    written = 0
-    filled = []
-    for table in (CELLS, *SUMMARIES):
-        new, rows, renames = _fill(cursor, table, stage[table.name])
-        filled.append((table, new, renames))
-        written += rows
+    new, written, renames = _create(cursor, CELLS, _cells_select(stage["owned"]))
+    filled = [(CELLS, new, renames)]
     for name in stage.values():
         cursor.execute(f"DROP TABLE {name}")
+    for table in SUMMARIES:
+        merged, rows, renames = _create(cursor, table, _merged_select(table, new))
+        filled.append((table, merged, renames))
+        written += rows
     _swap(cursor, filled)
     return written
 
