@@ -28,7 +28,7 @@ from types import MappingProxyType
 from typing import Any
 
 from django.db.models import Model, OuterRef, Q, Subquery
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from phoihop.figures import types as ft
 from phoihop.figures.models import ProgramRollup
@@ -127,10 +127,16 @@ def versions_with_lineage(program_id: int) -> dict[int, uuid.UUID | None]:
 # -- read-only results ----------------------------------------------------------------------
 
 
+def _read_only(mapping: Any) -> MappingProxyType:
+    # A dict built for this instance alone (the selectors build a new one for each) is
+    # wrapped as it is: nothing else holds it.
+    return MappingProxyType(mapping if type(mapping) is dict else dict(mapping))
+
+
 def _freeze_measures(m: ft.Measures) -> int:
     # The instance was just built by the caller and is not shared yet.
-    object.__setattr__(m, "indicators", MappingProxyType(dict(m.indicators)))
-    object.__setattr__(m, "funding_by_source", MappingProxyType(dict(m.funding_by_source)))
+    object.__setattr__(m, "indicators", _read_only(m.indicators))
+    object.__setattr__(m, "funding_by_source", _read_only(m.funding_by_source))
     return 1 + len(m.indicators)
 
 
@@ -182,12 +188,84 @@ def _everything(sender: type[Model], instance: Any, **kwargs: Any) -> None:
     touch()
 
 
+# -- what completeness reads besides --------------------------------------------------------
+#
+# `selectors.completeness` counts reports submitted in any status (not only those the
+# rollups hold), nil reports, and the contents' lead and co-operating organizations. A
+# submission, an edit of a submitted report, a nil report and a change of a content's
+# co-operating organizations give the program a new version too, in their transaction,
+# after locking the program row: the rollup writers lock it before writing the version,
+# and the same order (program, then version) keeps them from deadlocking.
+
+
+def _lock_and_touch(program_ids: Iterable[int]) -> None:
+    from django.db import connection
+
+    from phoihop.programs.models import Program
+
+    ids = sorted(set(program_ids))
+    if not ids:
+        return
+    if connection.in_atomic_block:
+        list(
+            Program.all_objects.select_for_update()
+            .filter(pk__in=ids)
+            .order_by("pk")
+            .values_list("pk")
+        )
+    touch(ids)
+
+
+def _activity(sender: type[Model], instance: Any, **kwargs: Any) -> None:
+    # A report never submitted (a draft) is not in completeness; one submitted is, in
+    # any status.
+    if instance.submitted_at is not None:
+        _lock_and_touch([instance.program_id])
+
+
+def _activities_written(activity_ids: Any) -> None:
+    """Reports written in bulk (no signals; announced by the activities services)."""
+    from phoihop.activities.models import Activity
+
+    _lock_and_touch(
+        Activity.all_objects.filter(pk__in=list(activity_ids), submitted_at__isnull=False)
+        .values_list("program_id", flat=True)
+        .distinct()
+        .order_by()
+    )
+
+
+def _nil_report(sender: type[Model], instance: Any, **kwargs: Any) -> None:
+    _lock_and_touch([instance.program_id])
+
+
+def _co_organizations(
+    sender: type[Model], instance: Any, action: str, pk_set: Any, **kwargs: Any
+) -> None:
+    from phoihop.programs.models import ProgramContent
+
+    if not action.startswith("post_"):
+        return
+    if isinstance(instance, ProgramContent):
+        _lock_and_touch([instance.program_id])
+    elif pk_set is None:  # an organization's contents cleared
+        touch()
+    else:  # from the organization's side
+        _lock_and_touch(
+            ProgramContent.objects.filter(pk__in=pk_set).values_list("program_id", flat=True)
+        )
+
+
 def register() -> None:
+    from phoihop.activities import events
+    from phoihop.activities.models import Activity, NilReport
     from phoihop.geo.models import AdminUnit, AdminUnitSuccession
     from phoihop.orgs.models import Organization
     from phoihop.programs.models import Indicator, Program, ProgramContent, Target, TargetGroup
 
     receivers = (
+        (Activity, _activity),
+        (NilReport, _nil_report),
         (Program, _program),
         (ProgramContent, _content),
         (Indicator, _indicator),
@@ -200,3 +278,9 @@ def register() -> None:
     for model, receiver in receivers:
         for signal in (post_save, post_delete):
             signal.connect(receiver, sender=model, dispatch_uid=f"figures.cache.{model.__name__}")
+    m2m_changed.connect(
+        _co_organizations,
+        sender=ProgramContent.co_organizations.through,
+        dispatch_uid="figures.cache.co_organizations",
+    )
+    events.register_created_listener(_activities_written)

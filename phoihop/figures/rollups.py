@@ -18,7 +18,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Max, Model, Q, QuerySet, Sum
+from django.db.models import BigIntegerField, Max, Model, Q, QuerySet, Sum
+from django.db.models.functions import Cast
 from django.db.models.signals import post_delete, post_save
 
 from phoihop.activities import events
@@ -314,6 +315,7 @@ def read_cells(
     by_organization: bool = True,
     target_groups: bool = True,
     built: bool | None = None,
+    latest: bool = True,
 ) -> dict[fc.CellKey, fc.Acc] | None:
     """The cells from the rollups, or None when the slice needs the raw rows: a preview
     with submitted reports, dates not on month boundaries, several organizations at once
@@ -323,10 +325,14 @@ def read_cells(
     the database and left as placeholders (content 0, locality 0, area "", month
     1/1/1), so a breakdown reads few rows however many reports there are. The coarsest
     table holding them is read (SUMMARY, PLACE, else CELLS). `by_organization` False:
-    the caller needs only "each report once" (organization None) cells.
+    the caller needs only "each report once" (organization None) cells; True (and no
+    organization filter): the organization cells, and "each report once" cells that
+    merge into the slice's total (from SUMMARY merged to one cell, every grain field a
+    placeholder, when another table is read: all the caller's total needs).
     `target_groups` False: participants are summed over the target groups (keyed None),
     for callers that do not split by them. `built`: whether the program is built, when
-    the caller has just read it (None: read here)."""
+    the caller has just read it (None: read here). `latest` False: the program has no
+    indicator aggregated by its latest value (the grouped reads skip those keys)."""
     if not readable(
         date_from=date_from,
         date_to=date_to,
@@ -346,6 +352,41 @@ def read_cells(
         by_organization=by_organization,
         dated=date_from is not None or date_to is not None,
     )
+    qs = _slice(table, program_id, date_from, date_to, contents)
+    whole_slice: dict[fc.CellKey, fc.Acc] = {}
+    if organizations is not None:
+        qs = qs.filter(organization_id=organizations[0])
+    elif not by_organization and table.organizations:
+        qs = qs.filter(organization_id__isnull=True)
+    elif table.organizations and table is not SUMMARY:
+        # By organization: the table's "each report once" rows would serve the total
+        # alone, a third of them; the summary merged to nothing gives it in a few rows.
+        qs = qs.filter(organization_id__isnull=False)
+        whole = _slice(SUMMARY, program_id, date_from, date_to, contents)
+        whole_slice = _read(
+            SUMMARY,
+            whole.filter(organization_id__isnull=True),
+            set(),
+            target_groups=target_groups,
+            latest=latest,
+        )
+    cells = _read(table, qs, keep, target_groups=target_groups, latest=latest)
+    cells.update(whole_slice)
+    if organizations is not None:
+        # The one organization's reports are also the slice's total ("each report once").
+        for key, acc in list(cells.items()):
+            total = cells[key._replace(organization_id=None)] = fc.Acc()
+            total.merge(acc)
+    return cells
+
+
+def _slice(
+    table: Table,
+    program_id: int,
+    date_from: datetime.date | None,
+    date_to: datetime.date | None,
+    contents: tuple[int, ...] | None,
+) -> QuerySet:
     qs = table.model._default_manager.filter(program_id=program_id)
     if date_from is not None:
         qs = qs.filter(month__gte=date_from)
@@ -353,17 +394,7 @@ def read_cells(
         qs = qs.filter(month__lte=date_to)
     if contents is not None:
         qs = qs.filter(content_id__in=contents)
-    if organizations is not None:
-        qs = qs.filter(organization_id=organizations[0])
-    elif not by_organization and table.organizations:
-        qs = qs.filter(organization_id__isnull=True)
-    cells = _read(table, qs, keep, target_groups=target_groups)
-    if organizations is not None:
-        # The one organization's reports are also the slice's total ("each report once").
-        for key, acc in list(cells.items()):
-            total = cells[key._replace(organization_id=None)] = fc.Acc()
-            total.merge(acc)
-    return cells
+    return qs
 
 
 def _fetch(qs: QuerySet) -> Iterable[tuple]:
@@ -397,7 +428,7 @@ class _Shape:
 
 
 def _read(
-    table: Table, qs: QuerySet, keep: set[str], *, target_groups: bool
+    table: Table, qs: QuerySet, keep: set[str], *, target_groups: bool, latest: bool = True
 ) -> dict[fc.CellKey, fc.Acc]:
     """The cells of `qs` (rows of `table`) merged in the database over the grain fields
     not in `keep` (placeholders in their place) and, without `target_groups`, over the
@@ -422,12 +453,13 @@ def _read(
     if n == len(table.grain):
         # Nothing to merge over but perhaps the target groups: read the rows as they
         # are (the accumulation adds up the groups; a GROUP BY here spills to disk on
-        # PostgreSQL's default work_mem and costs more than it saves).
+        # PostgreSQL's default work_mem and costs more than it saves), a query per
+        # measure with only its columns (converting every measure's columns for every
+        # row cost three times the four queries).
         fields = [*kept, *org, "measure", "target_group_id", "source", "indicator_id"]
-        rows = qs.order_by().values_list(
-            *fields, "count", "total", "denominator", "maximum", *_LATEST
+        return _by_measure(
+            qs, [*kept, *org], shape_of(fields), target_groups=target_groups, latest=latest
         )
-        return _accumulate(_fetch(rows), shape_of(fields), with_latest=True)
     tg = ["target_group_id"] if target_groups else []
     group = [*kept, *org, "measure", *tg, "source", "indicator_id"]
     shape = shape_of(group)
@@ -438,8 +470,10 @@ def _read(
         .values_list(*group, "n", "t", "d", "m")
     )
     cells = _accumulate(_fetch(summed), shape, with_latest=False)
+    if not latest:
+        return cells
     # "latest" values are not summed: read for the indicators aggregated by them.
-    latest = (
+    latest_rows = (
         qs.filter(
             measure=Measure.INDICATOR,
             latest_end__isnull=False,
@@ -449,12 +483,66 @@ def _read(
         .values_list(*kept, *org, "indicator_id", *_LATEST)
     )
     at = n + len(org)
-    for r in _fetch(latest):
+    for r in _fetch(latest_rows):
         item = cells[shape.key(r)].indicators[r[at]]
         key = (r[at + 1], r[at + 2], r[at + 3])
         if item.latest_key is None or key > item.latest_key:
             item.latest_key, item.latest_value = key, r[at + 4]
     return cells
+
+
+def _by_measure(
+    qs: QuerySet, key_fields: list[str], shape: _Shape, *, target_groups: bool, latest: bool
+) -> dict[fc.CellKey, fc.Acc]:
+    """The cells of `qs` read row by row, one query per measure: the rows' leading
+    `key_fields` are the cell (`shape.key`); participants keyed by target group or,
+    without `target_groups`, added up (keyed None). Without `latest`, the latest keys
+    are not read (no indicator of the slice is aggregated by them)."""
+    k = len(key_fields)
+    cells: dict[tuple, fc.Acc] = {}
+    get = cells.get
+    new = fc.Acc
+    # Participants and funding are whole numbers: read as integers, not Decimals.
+    qs = qs.order_by().annotate(whole=Cast("total", BigIntegerField()))
+
+    def of(measure: str, *columns: str) -> Iterable[tuple]:
+        return _fetch(qs.filter(measure=measure).values_list(*key_fields, *columns))
+
+    for r in of(Measure.ACTIVITIES, "count"):
+        key = r[:k]
+        acc = get(key)
+        if acc is None:
+            acc = cells[key] = new()
+        acc.activities += r[k]
+    for r in of(Measure.PARTICIPANTS, "target_group_id", "whole"):
+        key = r[:k]
+        acc = get(key)
+        if acc is None:
+            acc = cells[key] = new()
+        acc.participants[r[k] if target_groups else None] += r[k + 1]
+    for r in of(Measure.FUNDING, "source", "whole"):
+        key = r[:k]
+        acc = get(key)
+        if acc is None:
+            acc = cells[key] = new()
+        acc.funding[r[k]] += r[k + 1]
+    item_of = fc.IndicatorAcc
+    columns = ["indicator_id", "count", "total", "denominator", "maximum"]
+    for r in of(Measure.INDICATOR, *columns, *(_LATEST if latest else ())):
+        key = r[:k]
+        acc = get(key)
+        if acc is None:
+            acc = cells[key] = new()
+        item = item_of(r[k + 1], r[k + 2], r[k + 3], r[k + 4])
+        if latest and r[k + 5] is not None:
+            item.latest_key = (r[k + 5], r[k + 6], r[k + 7])
+            item.latest_value = r[k + 8]
+        mine = acc.indicators.get(r[k])
+        if mine is None:
+            acc.indicators[r[k]] = item
+        else:
+            mine.merge(item)
+    return {shape.key(key): acc for key, acc in cells.items()}
 
 
 def _accumulate(

@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import functools
+import gc
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any, overload
 
@@ -49,8 +52,40 @@ __all__ = [
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
+CENT_ZERO = ZERO.quantize(CENT)
 _TARGET_DIMS = frozenset({ft.CONTENT, ft.ORGANIZATION})
+# Plain strings: compared 12,000 times a breakdown (an enum member's lookup costs more).
+_SUM, _MAX, _LATEST, _RATIO = (
+    str(a.value) for a in (Aggregation.SUM, Aggregation.MAX, Aggregation.LATEST, Aggregation.RATIO)
+)
+_PERCENT = str(Unit.PERCENT.value)
 _LOCALITY_DIMS = (ft.COMMUNE, ft.DISTRICT, ft.PROVINCE)
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """The cyclic garbage collector paused while a result is built. A breakdown
+    allocates a hundred thousand objects (results, accumulators, rows), none in a
+    reference cycle: the collections they trigger found nothing and cost 40 % of a
+    province-year's breakdown. Refcounting frees everything as before; the collector
+    runs again after (another thread's collections wait as long)."""
+    if not gc.isenabled():  # paused already (a nested read or another thread's)
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _building[**P, R](fn: Callable[P, R]) -> Callable[P, R]:
+    @functools.wraps(fn)
+    def build(*args: P.args, **kwargs: P.kwargs) -> R:
+        with _no_cycle_collection():
+            return fn(*args, **kwargs)
+
+    return build
 
 
 def visible_program(user: Any, pk: int) -> Program:
@@ -81,6 +116,7 @@ def _cells(
     contents: tuple[int, ...] | None,
     by: tuple[str, ...] = ft.DIMENSIONS,
     built: bool | None = None,
+    latest: bool = True,
 ) -> tuple[dict[fc.CellKey, fc.Acc], str]:
     """The program's cells for the slice, and where they came from (RAW or ROLLUP)."""
     from phoihop.figures import rollups  # the rollup reader (falls back to raw)
@@ -96,6 +132,7 @@ def _cells(
         by_organization=ft.ORGANIZATION in by,
         target_groups=ft.TARGET_GROUP in by,
         built=built,
+        latest=latest,
     )
     if found is not None:
         cells, source = found, ft.ROLLUP
@@ -139,6 +176,10 @@ class _Indicators:
             i.pk: i for i in qs.order_by("content__order", "content_id", "order", "id")
         }
         self.rank = {pk: n for n, pk in enumerate(self.items)}
+        # What every result of an indicator repeats: id, content, name, unit, kind.
+        self.static: dict[int, tuple[int, int, str, str, str]] = {
+            pk: (pk, i.content_id, i.name, i.unit, i.aggregation) for pk, i in self.items.items()
+        }
         self.overall: dict[int, Decimal] = {}
         self.by_org: dict[int, dict[int, Decimal]] = defaultdict(dict)
         for ind, org, value in Target.objects.filter(indicator_id__in=list(self.items)).values_list(
@@ -148,9 +189,20 @@ class _Indicators:
                 self.overall[ind] = value
             else:
                 self.by_org[ind][org] = value
+        self._targets: dict[tuple[int, tuple[int, ...] | None], Decimal | None] = {}
+        # Whether some indicator keeps its latest value (else the rollups' latest keys
+        # need not be read).
+        self.has_latest = any(i.aggregation == Aggregation.LATEST for i in self.items.values())
 
-    def target(self, ind: Indicator, organizations: tuple[int, ...] | None) -> Decimal | None:
-        """The overall target; for organizations, theirs (summed only for sum indicators)."""
+    def target(self, pk: int, organizations: tuple[int, ...] | None) -> Decimal | None:
+        """The overall target; for organizations, theirs (summed only for sum indicators);
+        to 0.01."""
+        key = (pk, organizations)
+        if key not in self._targets:
+            self._targets[key] = _cents(self._target(self.items[pk], organizations))
+        return self._targets[key]
+
+    def _target(self, ind: Indicator, organizations: tuple[int, ...] | None) -> Decimal | None:
         if organizations is None:
             if ind.pk in self.overall:
                 return self.overall[ind.pk]
@@ -166,35 +218,55 @@ class _Indicators:
         return sum(found, ZERO) if summable else None
 
     def result(
-        self, ind: Indicator, acc: fc.IndicatorAcc | None, target: Decimal | None, approx: bool
+        self, pk: int, acc: fc.IndicatorAcc | None, target: Decimal | None, approx: bool
     ) -> ft.IndicatorResult:
+        """`target` already to 0.01 (`target()`)."""
+        _, content_id, name, unit, aggregation = self.static[pk]
         value: Decimal | None = None
-        denominator: Decimal | None = ZERO if ind.aggregation == Aggregation.RATIO else None
-        if acc is not None and acc.count:
-            if ind.aggregation == Aggregation.SUM:
+        denominator: Decimal | None = CENT_ZERO if aggregation == _RATIO else None
+        if acc is None:
+            return ft.indicator_result(
+                pk, content_id, name, unit, aggregation, None, CENT_ZERO, denominator, 0,
+                target, approx,
+            )  # fmt: skip
+        if acc.count:
+            if aggregation == _SUM:
                 value = acc.total
-            elif ind.aggregation == Aggregation.MAX:
+            elif aggregation == _MAX:
                 value = acc.maximum
-            elif ind.aggregation == Aggregation.LATEST:
+            elif aggregation == _LATEST:
                 value = acc.latest_value
             else:
-                denominator = acc.denominator
-                if denominator:
-                    scale = 100 if ind.unit == Unit.PERCENT else 1
-                    value = acc.total * scale / denominator
-        return ft.IndicatorResult(
-            indicator_id=ind.pk,
-            content_id=ind.content_id,
-            name=ind.name,
-            unit=ind.unit,
-            aggregation=ind.aggregation,
-            result=_cents(value),
-            numerator=_cents(acc.total if acc is not None else ZERO),
-            denominator=_cents(denominator),
-            reports=acc.count if acc is not None else 0,
-            target=_cents(target),
-            approximate=approx,
+                denominator = acc.denominator.quantize(CENT)
+                if acc.denominator:
+                    scale = 100 if unit == _PERCENT else 1
+                    value = acc.total * scale / acc.denominator
+        return ft.indicator_result(
+            pk,
+            content_id,
+            name,
+            unit,
+            aggregation,
+            None if value is None else value.quantize(CENT),
+            acc.total.quantize(CENT),
+            denominator,
+            acc.count,
+            target,
+            approx,
         )
+
+
+def _indicators(program_id: int, contents: tuple[int, ...] | None, version: Any) -> _Indicators:
+    """The program's indicators and targets; with a figures version, read once for it
+    (indicator and target edits give a new version): the reads of one page share them."""
+    if version is None:
+        return _Indicators(program_id, contents)
+    key = ("indicators", program_id, version, contents)
+    found: _Indicators | None = cache.get(key)
+    if found is None:
+        found = _Indicators(program_id, contents)
+        cache.put(key, found, 1 + len(found.items))
+    return found
 
 
 @overload
@@ -219,32 +291,34 @@ def _measures(
     with_targets: bool = True,
 ) -> ft.Measures:
     if participants_only:
-        return ft.Measures(
-            activities=None,
-            participants=sum(acc.participants.values()),
-            funding=None,
-            approximate=acc.approximate,
-        )
+        return ft.measures(
+            None, sum(acc.participants.values()), None, {}, {}, acc.approximate
+        )  # fmt: skip
     results: dict[int, ft.IndicatorResult] = {}
+    found = acc.indicators
     if all_indicators:
-        wanted = list(indicators.items)
+        wanted: Iterable[int] = indicators.items
     else:  # only those with values here, in the program's order
         rank = indicators.rank
-        wanted = sorted((pk for pk in acc.indicators if pk in rank), key=rank.__getitem__)
+        wanted = [pk for pk in found if pk in rank]
+        if len(wanted) > 1:
+            wanted.sort(key=rank.__getitem__)
+    static = indicators.static
+    result = indicators.result
+    approx = acc.approximate
     for pk in wanted:
-        ind = indicators.items[pk]
-        if content_id is not None and ind.content_id != content_id:
+        if content_id is not None and static[pk][1] != content_id:
             continue
-        item = acc.indicators.get(pk)
-        target = indicators.target(ind, target_orgs) if with_targets else None
-        results[pk] = indicators.result(ind, item, target, acc.approximate)
-    return ft.Measures(
-        activities=acc.activities,
-        participants=sum(acc.participants.values()),
-        funding=sum(acc.funding.values()),
-        funding_by_source=dict(sorted(acc.funding.items())),
-        indicators=results,
-        approximate=acc.approximate,
+        target = indicators.target(pk, target_orgs) if with_targets else None
+        results[pk] = result(pk, found.get(pk), target, approx)
+    funding = acc.funding
+    return ft.measures(
+        acc.activities,
+        sum(acc.participants.values()),
+        sum(funding.values()),
+        dict(sorted(funding.items())) if len(funding) > 1 else dict(funding),
+        results,
+        approx,
     )
 
 
@@ -388,7 +462,7 @@ def program_figures(
     key = ("program_figures", program.pk, version, get_language(), *args.values())
     found: ft.Breakdown | None = cache.get(key)
     if found is None:
-        found = _program_figures(program, **args, built=True)
+        found = _program_figures(program, **args, built=True, version=version)
         cache.put(key, found, cache.freeze_breakdown(found))
     return found
 
@@ -410,6 +484,7 @@ def _cacheable(
     )
 
 
+@_building
 def _program_figures(
     program: Program,
     *,
@@ -421,7 +496,11 @@ def _program_figures(
     content_ids: tuple[int, ...] | None,
     current_units: bool,
     built: bool | None = None,
+    version: Any = None,
 ) -> ft.Breakdown:
+    """`version`: the program's figures version, when the caller has just read it (its
+    indicators and targets are then read once per version)."""
+    indicators = _indicators(program.pk, content_ids, version)
     cells, source = _cells(
         program,
         date_from=date_from,
@@ -431,8 +510,8 @@ def _program_figures(
         contents=content_ids,
         by=by,
         built=built,
+        latest=indicators.has_latest,
     )
-    indicators = _Indicators(program.pk, content_ids)
     total_acc = fc.Acc()
     for key, acc in cells.items():
         if key.organization_id is None:
@@ -449,21 +528,21 @@ def _program_figures(
     labels = _labels(by, groups)
     with_targets = set(by) <= _TARGET_DIMS
     rows = []
-    for k in sorted(groups, key=_sort_key):
+    at_content = by.index(ft.CONTENT) if ft.CONTENT in by else None
+    at_org = by.index(ft.ORGANIZATION) if by_org else None
+    for k in _sorted(groups):
         acc = groups[k]
-        content_id = k[by.index(ft.CONTENT)] if ft.CONTENT in by else None
-        target_orgs = (k[by.index(ft.ORGANIZATION)],) if by_org else orgs
         rows.append(
-            ft.Row(
-                key=k,
-                labels=tuple(labels.get((d, v), "") for d, v in zip(by, k, strict=True)),
-                measures=_measures(
+            ft.row(
+                k,
+                tuple(labels.get((d, v), "") for d, v in zip(by, k, strict=True)),
+                _measures(
                     acc,
                     indicators,
                     participants_only=split_tg,
                     all_indicators=with_targets,
-                    content_id=content_id,
-                    target_orgs=target_orgs,
+                    content_id=None if at_content is None else k[at_content],
+                    target_orgs=orgs if at_org is None else (k[at_org],),
                     with_targets=with_targets,
                 ),
             )
@@ -555,6 +634,21 @@ def _group(
     return groups
 
 
+def _sorted(keys: Iterable[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Keys in `_sort_key` order. A dimension's values are of one kind (ids, area keys,
+    months) or None, so (is None, value) orders them the same, at a third of the cost;
+    the full key where kinds are mixed."""
+    keys = list(keys)
+    try:
+        return sorted(keys, key=_plain_sort_key)
+    except TypeError:
+        return sorted(keys, key=_sort_key)
+
+
+def _plain_sort_key(key: tuple[Any, ...]) -> tuple[Any, ...]:
+    return tuple((False, v) if v is not None else (True, 0) for v in key)
+
+
 def _sort_key(key: tuple[Any, ...]) -> tuple[Any, ...]:
     # None sorts last, values of mixed kinds by their string form.
     return tuple((v is None, str(type(v)), v if v is not None else 0) for v in key)
@@ -603,11 +697,12 @@ def indicator_summary(
     key = ("indicator_summary", program.pk, tuple(versions.items()), get_language(), *args.values())
     found: tuple[ft.IndicatorLine, ...] | None = cache.get(key)
     if found is None:
-        found = _indicator_summary(program, **args, built=True)
+        found = _indicator_summary(program, **args, built=True, versions=versions)
         cache.put(key, found, cache.freeze_lines(found))
     return found
 
 
+@_building
 def _indicator_summary(
     program: Program,
     *,
@@ -617,8 +712,11 @@ def _indicator_summary(
     orgs: tuple[int, ...] | None,
     content_ids: tuple[int, ...] | None,
     built: bool | None = None,
+    versions: dict[int, Any] | None = None,
 ) -> tuple[ft.IndicatorLine, ...]:
-    """`built`: True when the caller knows the program and the previous ones are built."""
+    """`built`: True when the caller knows the program and the previous ones are built;
+    `versions`: their figures versions, just read."""
+    versions = versions or {}
     current = _program_figures(
         program,
         by=(),
@@ -629,6 +727,7 @@ def _indicator_summary(
         content_ids=content_ids,
         current_units=False,
         built=built,
+        version=versions.get(program.pk),
     )
     qs = Indicator.objects.filter(content__program=program)
     if content_ids is not None:
@@ -654,6 +753,7 @@ def _indicator_summary(
             content_ids=None,
             current_units=False,
             built=built,
+            version=versions.get(prev_program.pk),
         )
         for pk in previous_by_program[prev_program.pk]:
             found = figures.total.indicators.get(pk)
@@ -960,17 +1060,53 @@ def completeness(
     """Per organization × reporting period: expected (the deadline has passed on
     `as_of`), received (a submitted report starting in the period, or a nil report),
     on time (first received by the deadline). Organizations expected to report are the
-    leads and co-operating organizations of the program's contents."""
+    leads and co-operating organizations of the program's contents.
+
+    Cached under the program's figures version (figures.cache), which submissions, nil
+    reports and changes of the expected organizations renew too."""
     as_of = as_of or clock.today()
-    periods = list(reporting_periods(program))
     if period is not None:
         date_from, date_to = period.start, period.end
+    orgs = _ids(organizations)
+    version = cache.version(program.pk)
+    if version is None:
+        return _completeness(program, date_from, date_to, as_of, orgs)
+    key = (
+        "completeness",
+        program.pk,
+        version,
+        # The caller's instance gives the periods; the version covers the stored one.
+        program.period_start,
+        program.period_end,
+        program.reporting_frequency,
+        program.deadline_days,
+        date_from,
+        date_to,
+        as_of,
+        orgs,
+    )
+    found: ft.Completeness | None = cache.get(key)
+    if found is None:
+        found = _completeness(program, date_from, date_to, as_of, orgs)
+        cache.put(key, found, 1 + len(found.periods) * len(found.organizations))
+    return found
+
+
+@_building
+def _completeness(
+    program: Program,
+    date_from: datetime.date | None,
+    date_to: datetime.date | None,
+    as_of: datetime.date,
+    orgs: tuple[int, ...] | None,
+) -> ft.Completeness:
+    periods = list(reporting_periods(program))
     periods = [
         p
         for p in periods
         if (date_from is None or p.end >= date_from) and (date_to is None or p.start <= date_to)
     ]
-    org_ids = _expected_organizations(program, _ids(organizations))
+    org_ids = _expected_organizations(program, orgs)
     names = dict(
         Organization.all_objects.filter(pk__in=org_ids).values_list("pk", "name").order_by()
     )

@@ -172,6 +172,82 @@ class Breakdown(_Plain):
         return None
 
 
+# -- built by the tens of thousands -----------------------------------------------------------
+#
+# A frozen dataclass's __init__ sets each field through object.__setattr__: ~5 µs for an
+# IndicatorResult, and a full breakdown of a province-year builds 5,000 rows and 12,000
+# indicator results. These build the same objects (equal, hashable, frozen) by giving
+# them their __dict__ at once, every field given. tests/test_cache.py checks that each
+# builds what the class's own __init__ builds, field for field.
+
+_new = object.__new__
+_set = object.__setattr__
+
+
+def indicator_result(  # noqa: PLR0917 - positional: called 12,000 times a breakdown
+    indicator_id: int,
+    content_id: int,
+    name: str,
+    unit: str,
+    aggregation: str,
+    result: Decimal | None,
+    numerator: Decimal,
+    denominator: Decimal | None,
+    reports: int,
+    target: Decimal | None,
+    approximate: bool,
+) -> IndicatorResult:
+    obj = _new(IndicatorResult)
+    _set(
+        obj,
+        "__dict__",
+        {
+            "indicator_id": indicator_id,
+            "content_id": content_id,
+            "name": name,
+            "unit": unit,
+            "aggregation": aggregation,
+            "result": result,
+            "numerator": numerator,
+            "denominator": denominator,
+            "reports": reports,
+            "target": target,
+            "approximate": approximate,
+        },
+    )
+    return obj
+
+
+def measures(  # noqa: PLR0917 - positional: called 5,000 times a breakdown
+    activities: int | None,
+    participants: int,
+    funding: int | None,
+    funding_by_source: Mapping[str, int],
+    indicators: Mapping[int, IndicatorResult],
+    approximate: bool,
+) -> Measures:
+    obj = _new(Measures)
+    _set(
+        obj,
+        "__dict__",
+        {
+            "activities": activities,
+            "participants": participants,
+            "funding": funding,
+            "funding_by_source": funding_by_source,
+            "indicators": indicators,
+            "approximate": approximate,
+        },
+    )
+    return obj
+
+
+def row(key: tuple[Any, ...], labels: tuple[str, ...], measures: Measures) -> Row:
+    obj = _new(Row)
+    _set(obj, "__dict__", {"key": key, "labels": labels, "measures": measures})
+    return obj
+
+
 @dataclass(frozen=True)
 class IndicatorLine(_Plain):
     """One line of the indicator table: a content's indicator, this year and last."""

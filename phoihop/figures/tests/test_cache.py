@@ -231,3 +231,78 @@ def test_the_cache_is_bounded(s, monkeypatch):
     for month in range(1, 8):
         selectors.program_figures(s.program, date_from=datetime.date(f.YEAR, month, 1))
     assert len(cache._store) == 3
+
+
+def _fresh_completeness(program: Any, as_of: datetime.date) -> ft.Completeness:
+    program.refresh_from_db()
+    return selectors._completeness(program, None, None, as_of, None)
+
+
+def test_completeness_is_cached_and_every_change_it_counts_is_shown(s, django_assert_num_queries):
+    as_of = datetime.date(f.YEAR + 1, 3, 1)  # every period due
+    f.approved(s)  # builds the rollups: the program has a version
+    first = selectors.completeness(s.program, as_of=as_of)
+    with django_assert_num_queries(1):  # the version query
+        assert selectors.completeness(s.program, as_of=as_of) == first
+    received = first.received
+
+    def served() -> ft.Completeness:
+        found = selectors.completeness(s.program, as_of=as_of)
+        assert found == _fresh_completeness(s.program, as_of)
+        return found
+
+    july = datetime.date(f.YEAR, 7, 10)  # a quarter without a report yet
+    pending = f.submitted(s, start_date=july, end_date=july)  # a submission
+    assert served().received == received + 1
+    services.activity_return(actor=s.user("secretariat"), activity=pending, reason="Thiếu")
+    assert served().received == received + 1  # returned: still received
+    services.activity_trash(actor=s.user("secretariat"), activity=pending)
+    assert served().received == received
+    nil = services.nil_report_create(  # a nil report
+        actor=s.user("focal_a"),
+        program=s.program,
+        organization=s.world.org_a,
+        period_start=datetime.date(f.YEAR, 5, 1),
+        period_end=datetime.date(f.YEAR, 5, 31),
+    )
+    assert served().received == received + 1
+    services.nil_report_delete(actor=s.user("focal_a"), report=nil)
+    assert served().received == received
+    before = len(served().organizations)
+    s.other_content.co_organizations.add(s.world.other_org)  # expected organizations
+    assert len(served().organizations) == before + 1
+    s.other_content.co_organizations.remove(s.world.other_org)
+    assert len(served().organizations) == before
+    # Other arguments are other entries.
+    earlier = selectors.completeness(s.program, as_of=datetime.date(f.YEAR, 2, 1))
+    assert earlier.expected < served().expected
+
+
+def test_a_draft_saved_keeps_the_cached_figures(s, django_assert_num_queries):
+    f.approved(s)
+    first = selectors.program_figures(s.program, by=(ft.CONTENT,))
+    f.report(s, title="Bản nháp")  # never submitted: counted nowhere
+    with django_assert_num_queries(1):
+        assert selectors.program_figures(s.program, by=(ft.CONTENT,)) == first
+
+
+def test_results_built_fast_equal_those_of_the_classes():
+    value = Decimal("1.50")
+    result = ft.IndicatorResult(
+        indicator_id=1, content_id=2, name="n", unit="u", aggregation="sum", result=value,
+        numerator=value, denominator=None, reports=3, target=None, approximate=True,
+    )  # fmt: skip
+    fast = ft.indicator_result(1, 2, "n", "u", "sum", value, value, None, 3, None, True)
+    assert fast == result
+    assert hash(fast) == hash(result)
+    assert vars(fast) == vars(result)
+    measures = ft.Measures(
+        activities=1, participants=2, funding=3, funding_by_source={"state": 3},
+        indicators={1: result}, approximate=False,
+    )  # fmt: skip
+    fast_measures = ft.measures(1, 2, 3, {"state": 3}, {1: fast}, False)
+    assert vars(fast_measures) == vars(measures)
+    row = ft.Row(key=(1,), labels=("a",), measures=measures)
+    assert vars(ft.row((1,), ("a",), fast_measures)) == vars(row)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        fast.reports = 0  # type: ignore[misc]

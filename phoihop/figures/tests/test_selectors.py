@@ -344,3 +344,17 @@ def test_results_serialize(s):
     assert data["total"]["indicators"][str(s.sessions.pk)]["result"] == "3.00"
     with pytest.raises(ValueError, match="dimensions"):
         selectors.program_figures(s.program, by=("colour",))
+
+
+def test_rows_sort_the_same_by_the_plain_key():
+    keys = [
+        (2, None, "deep"),
+        (1, 5, ""),
+        (None, 5, "remote"),
+        (1, None, "deep+remote"),
+        (1, 3, "deep"),
+        (None, None, ""),
+    ]
+    assert selectors._sorted(keys) == sorted(keys, key=selectors._sort_key)
+    mixed = [(1,), ("a",), (None,), (datetime.date(2023, 1, 1),)]  # kinds mixed: the full key
+    assert selectors._sorted(mixed) == sorted(mixed, key=selectors._sort_key)
