@@ -13,7 +13,8 @@ reference: "a bare Django view that renders the same page from constant data").
 `floor`: the page's HTML bytes, captured once, served as they are: the cost of the
 server and middleware alone, a floor no page rendering can reach (for reference only).
 
-The pages are named in var/bench/bare/pages.json (name -> path), written by bench.load.
+The pages are named in var/bench/bare/<database>/pages.json (name -> path), written by
+bench.load.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.forms import BaseForm, ModelChoiceField
@@ -33,16 +35,22 @@ from django.shortcuts import render as render_template
 from django.template.backends.django import Template
 from django.urls import resolve
 
-CAPTURED = Path(__file__).resolve().parent.parent / "var" / "bench" / "bare"
+BARE = Path(__file__).resolve().parent.parent / "var" / "bench" / "bare"
 _BYTES: dict[str, bytes] = {}
 _CONTEXTS: dict[str, tuple[str, dict[str, Any]]] = {}
 _lock = threading.Lock()
 _local = threading.local()
 
 
+def captured() -> Path:
+    """var/bench/bare/<database>/: a run of another scale at the same time keeps its own
+    pages (the dashboard's program differs from one database to the next)."""
+    return BARE / str(settings.DATABASES["default"]["NAME"])
+
+
 def page_path(page: str) -> str:
     """The real page's path (with its query) that `page` names; 404 for an unknown name."""
-    index = CAPTURED / "pages.json"
+    index = captured() / "pages.json"
     pages = json.loads(index.read_text()) if index.is_file() else {}
     if page not in pages:
         raise Http404
@@ -53,7 +61,7 @@ def page_path(page: str) -> str:
 def floor(request: HttpRequest, page: str) -> HttpResponse:
     body = _BYTES.get(page)
     if body is None:
-        path = CAPTURED / f"{page}.html"
+        path = captured() / f"{page}.html"
         if not path.is_file():
             raise Http404
         body = _BYTES[page] = path.read_bytes()

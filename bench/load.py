@@ -328,7 +328,9 @@ def run(pages: dict[str, str], *, all_servers: bool = True) -> dict[str, Any]:
         return {"error": "wrk is not installed (deploy/debian-packages-bench.txt)"}
     user = bench_user()
     cookies = [session_cookie(user) for _ in range(SESSIONS)]
-    bare_dir = ROOT / "var" / "bench" / "bare"
+    from bench.bare import captured
+
+    bare_dir = captured()
     bare_dir.mkdir(parents=True, exist_ok=True)
     script = cookie_script(cookies, bare_dir)
     (bare_dir / "pages.json").write_text(json.dumps(pages))  # the bare views' names
