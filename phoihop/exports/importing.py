@@ -1,12 +1,13 @@
 """Reading the workbook's rows and validating them all, in one pass.
 
-`read_rows` streams the three data sheets (openpyxl read-only: 50,000 rows fit in a
-few hundred megabytes at most). `validate` checks every row with the same rules the
-activity services apply to one report — known content, commune, target group and
-indicator; dates that exist, in order, inside the program and while the commune
-existed; whole non-negative counts and amounts; a denominator exactly for ratio
-indicators — and turns the good rows into the services' input. Each problem names
-the sheet, row, column, the value found and the form expected.
+`read_rows` reads the three data sheets (calamine, or openpyxl read-only for a workbook
+with formulas or error cells: 50,000 rows fit in a few hundred megabytes at most).
+`validate` checks every row with the same rules the activity services apply to one
+report — known content, commune, target group and indicator; dates that exist, in
+order, inside the program and while the commune existed; whole non-negative counts and
+amounts; a denominator exactly for ratio indicators — and turns the good rows into the
+services' input. Each problem names the sheet, row, column, the value found and the
+form expected.
 """
 
 from __future__ import annotations
@@ -15,15 +16,18 @@ import datetime
 import re
 import unicodedata
 import uuid as uuidlib
-from collections.abc import Callable, Iterable
+import zipfile
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
+from xml.etree import ElementTree
 
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
+from python_calamine import CalamineError, CalamineWorkbook
 
 from phoihop.activities.choices import ActivityStatus
 from phoihop.activities.models import Activity, Credit, Funding, IndicatorValue, Participation
@@ -159,7 +163,20 @@ def _sheet_size(wb: Any, ws: Any) -> int:
 
 def read_rows(fileobj: IO[bytes], progress: Progress | None = None) -> Sheets:
     """The non-empty rows of the data sheets, as values (formulas kept as their text).
-    `progress` is told the rows read, of the rows the sheets' dimensions announce."""
+    `progress` is told the rows read, of the rows the sheets' dimensions announce.
+
+    calamine reads the sheets (in Rust, some fifteen times openpyxl's streaming parse)
+    unless a data sheet holds a formula or an error cell: calamine gives their cached
+    values where the checks must see the formula or the error, so openpyxl reads those
+    workbooks. Both give the same values (`_from_calamine`; tests compare them)."""
+    source = _calamine_source(fileobj)
+    if source is not None:
+        return _collect(source, progress)
+    return read_rows_openpyxl(fileobj, progress)
+
+
+def read_rows_openpyxl(fileobj: IO[bytes], progress: Progress | None = None) -> Sheets:
+    """`read_rows` by openpyxl alone (formulas and error cells as written)."""
     fileobj.seek(0)
     try:
         wb = load_workbook(fileobj, read_only=True, data_only=False, keep_links=False)
@@ -167,47 +184,137 @@ def read_rows(fileobj: IO[bytes], progress: Progress | None = None) -> Sheets:
         raise FileRefused(
             _("The workbook is damaged and cannot be read; save it again from Excel.")
         ) from exc
-    sheets = Sheets()
     try:
-        announced = sum(_sheet_size(wb, wb[name]) for name in DATA_SHEETS)
-        read = 0
-        for name in DATA_SHEETS:
-            width = len(COLUMNS[name])
-            rows: list[Row] = []
-            ws = wb[name]
-            legacy = False
-            for number, values in enumerate(
-                ws.iter_rows(min_row=1, max_col=width, values_only=True), start=1
-            ):
-                read += 1
-                if progress is not None and read % STEP == 0:
-                    progress(read, max(announced, read))
-                if number == 1:
-                    legacy = name == ACTIVITIES and _without_co_organizers(values)
-                    continue
-                cells = list(values) + [None] * (width - len(values))
-                if legacy:  # the status where the co-organizers are now
-                    cells.insert(LEGACY_STATUS, None)
-                    cells.pop()
-                if name == ACTIVITIES:
-                    # A template's blank row carries only its key.
-                    if all(_blank(v) for v in cells[1 : width - 1]):
-                        continue
-                elif all(_blank(v) for v in cells):
-                    continue
-                rows.append(Row(name, number, cells))
-                if len(rows) > MAX_ROWS:
-                    raise FileRefused(
-                        _("Sheet “{sheet}” has more than {limit} rows; split the workbook.").format(
-                            sheet=name, limit=MAX_ROWS
-                        )
-                    )
-            sheets.rows[name] = rows
+        return _collect(
+            {
+                name: (
+                    _sheet_size(wb, wb[name]),
+                    wb[name].iter_rows(min_row=1, max_col=len(COLUMNS[name]), values_only=True),
+                )
+                for name in DATA_SHEETS
+            },
+            progress,
+        )
     finally:
         wb.close()
+
+
+Source = dict[str, tuple[int, Iterable[Sequence[Any]]]]  # sheet -> (rows announced, rows)
+
+
+def _collect(source: Source, progress: Progress | None) -> Sheets:
+    sheets = Sheets()
+    announced = sum(size for size, _rows in source.values())
+    read = 0
+    for name in DATA_SHEETS:
+        width = len(COLUMNS[name])
+        rows: list[Row] = []
+        legacy = False
+        for number, values in enumerate(source[name][1], start=1):
+            read += 1
+            if progress is not None and read % STEP == 0:
+                progress(read, max(announced, read))
+            if number == 1:
+                legacy = name == ACTIVITIES and _without_co_organizers(tuple(values))
+                continue
+            cells = list(values) + [None] * (width - len(values))
+            if legacy:  # the status where the co-organizers are now
+                cells.insert(LEGACY_STATUS, None)
+                cells.pop()
+            if name == ACTIVITIES:
+                # A template's blank row carries only its key.
+                if all(_blank(v) for v in cells[1 : width - 1]):
+                    continue
+            elif all(_blank(v) for v in cells):
+                continue
+            rows.append(Row(name, number, cells))
+            if len(rows) > MAX_ROWS:
+                raise FileRefused(
+                    _("Sheet “{sheet}” has more than {limit} rows; split the workbook.").format(
+                        sheet=name, limit=MAX_ROWS
+                    )
+                )
+        sheets.rows[name] = rows
     if progress is not None:
         progress(read, read)
     return sheets
+
+
+# A cell's formula (<f>…</f>, <f t="shared" …/>) or an error value (t="e").
+_NOT_FOR_CALAMINE = (b"<f>", b"<f ", b"<f/>", b't="e"')
+
+
+def _sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> its XML's path in the archive, from the workbook's relationships."""
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+    pkg = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+    book = ElementTree.fromstring(archive.read("xl/workbook.xml"))  # noqa: S314 - checked by checks.check_archive
+    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))  # noqa: S314
+    targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{pkg}Relationship")}
+    paths = {}
+    for sheet in book.iter(f"{main}sheet"):
+        target = targets.get(sheet.get(f"{rel}id"), "")
+        paths[sheet.get("name", "")] = (
+            target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        )
+    return paths
+
+
+def _calamine_safe(archive: zipfile.ZipFile, path: str) -> bool:
+    """No formula and no error cell in the sheet's XML (a scan of the bytes, not a parse)."""
+    tail = b""
+    with archive.open(path) as xml:
+        while chunk := xml.read(1 << 20):
+            data = tail + chunk
+            if any(mark in data for mark in _NOT_FOR_CALAMINE):
+                return False
+            tail = data[-8:]
+    return True
+
+
+def _calamine_source(fileobj: IO[bytes]) -> Source | None:
+    """The data sheets' rows as calamine reads them, or None for openpyxl to read."""
+    try:
+        fileobj.seek(0)
+        with zipfile.ZipFile(fileobj) as archive:
+            paths = _sheet_paths(archive)
+            if not all(
+                name in paths and _calamine_safe(archive, paths[name]) for name in DATA_SHEETS
+            ):
+                return None
+        fileobj.seek(0)
+        wb = CalamineWorkbook.from_filelike(fileobj)
+        try:
+            found = {
+                name: wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+                for name in DATA_SHEETS
+            }
+        finally:
+            wb.close()
+    except (CalamineError, zipfile.BadZipFile, KeyError, OSError, ElementTree.ParseError):
+        return None  # openpyxl reads it, and words what is wrong
+    return {
+        name: (len(rows), _from_calamine(rows, len(COLUMNS[name]))) for name, rows in found.items()
+    }
+
+
+def _from_calamine(rows: list[list[Any]], width: int) -> Iterable[list[Any]]:
+    for row in rows:
+        yield [_as_openpyxl(value) for value in row[:width]]
+
+
+def _as_openpyxl(value: Any) -> Any:
+    """A cell as openpyxl gives it: empty None, a whole number an int (calamine's numbers
+    are all float; Excel writes whole numbers below 10^15 without a point or exponent,
+    which openpyxl reads as int), a date cell a datetime at midnight."""
+    if value == "":
+        return None
+    if type(value) is float and value.is_integer() and abs(value) < 1e15:
+        return int(value)
+    if type(value) is datetime.date:
+        return datetime.datetime(value.year, value.month, value.day)  # noqa: DTZ001 - as openpyxl
+    return value
 
 
 # -- values ------------------------------------------------------------------------------

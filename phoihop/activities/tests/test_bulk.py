@@ -499,3 +499,21 @@ def test_updates_tell_their_progress_a_chunk_at_a_time_as_they_write(s):
     )
     assert told == [(services.CHUNK, services.CHUNK), (count, count)]
     assert AuditEvent.objects.filter(action="update").count() == count
+
+
+def test_a_key_stored_between_the_check_and_the_write_fails_the_whole_write(s):
+    """The database refuses it (COPY on PostgreSQL, INSERT elsewhere) as Django's
+    IntegrityError, which the callers handle; nothing of the call is written."""
+    from django.db import IntegrityError, transaction
+
+    key = uuid.uuid4()
+    checked = services.activities_check_many(
+        actor=s.user("focal_a"),
+        program=s.program,
+        organization=s.world.org_a,
+        reports=[_input(s, title="Trước"), _input(s, uuid=key)],
+    )
+    _one(s, _input(s, uuid=key, title="Chen ngang"))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        services.activities_insert_checked(checked)
+    assert list(Activity.objects.values_list("title", flat=True)) == ["Chen ngang"]
