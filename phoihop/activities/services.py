@@ -34,7 +34,7 @@ from typing import Any, cast
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile, File
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Model, Q
 from django.urls import reverse
 from django.utils import translation
@@ -55,6 +55,7 @@ from phoihop.activities.models import (
 from phoihop.activities.policies import CONFIRM, EDITABLE, REVISE
 from phoihop.core import audit, clock, permissions
 from phoihop.core import services as core_services
+from phoihop.core.bulk import insert_rows
 from phoihop.core.models import User
 from phoihop.core.workflow import Transitions
 from phoihop.geo.models import AdminUnit
@@ -1461,43 +1462,6 @@ def _new_draft(
     return activity, parts
 
 
-def _insert_rows(model: type[Model], objs: list[Any], *, ids: bool = False) -> None:
-    """`bulk_create` of new rows, in COPY on PostgreSQL: the same values (each field's
-    own pre_save and database preparation), without building an INSERT a batch. With
-    `ids`, the primary keys are taken from the table's sequence first and set on the
-    objects, as bulk_create returns them."""
-    if not objs:
-        return
-    if connection.vendor != "postgresql":
-        model._default_manager.bulk_create(objs, batch_size=CHUNK if ids else 1000)
-        return
-    meta = model._meta
-    pk = meta.pk
-    if pk is None:  # every model here has one
-        raise TypeError(model)
-    table = connection.ops.quote_name(meta.db_table)
-    # COPY goes to psycopg's cursor itself: its errors are turned into Django's (an
-    # IntegrityError is worded by the callers) as a query's are.
-    with connection.cursor() as cur, connection.wrap_database_errors:
-        if ids:
-            cur.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [table, pk.column, len(objs)],
-            )
-            for obj, (value,) in zip(objs, cur.fetchall(), strict=True):
-                setattr(obj, pk.attname, value)
-        fields = [f for f in meta.concrete_fields if ids or f is not pk]
-        columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
-        with cur.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-            for obj in objs:
-                copy.write_row(
-                    [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
-                )
-    for obj in objs:  # as bulk_create leaves them: saved rows
-        obj._state.adding = False
-        obj._state.db = connection.alias
-
-
 def _insert_drafts(
     actor: User,
     organization: Organization,
@@ -1513,7 +1477,7 @@ def _insert_drafts(
     now = clock.now()
     for chunk in _chunked(new):
         activities = [a for a, _p in chunk]
-        _insert_rows(Activity, activities, ids=True)
+        insert_rows(Activity, activities, ids=True, batch_size=CHUNK)
         rows: dict[type[Model], list[Model]] = {
             Participation: [],
             IndicatorValue: [],
@@ -1543,7 +1507,7 @@ def _insert_drafts(
                 )
             )
         for model, written in rows.items():
-            _insert_rows(model, written)
+            insert_rows(model, written)
         snapshots = _written_snapshots(activities, rows)
         audit.record_many(
             actor=actor, action="create", changes=[(a, None, snapshots[a.pk]) for a in activities]
@@ -1906,7 +1870,7 @@ def _save_parts_many(items: list[tuple[Activity, _Parts]]) -> None:
         given = [(a, getattr(p, name)) for a, p in items if getattr(p, name) is not None]
         for chunk in _chunked([a.pk for a, _rows in given]):
             model._default_manager.filter(activity_id__in=chunk).delete()
-        _insert_rows(model, [row for _a, rows in given for row in rows])
+        insert_rows(model, [row for _a, rows in given for row in rows])
     credited = [(a, p.co_organizations) for a, p in items if p.co_organizations is not None]
     have: dict[int, set[int]] = {a.pk: set() for a, _o in credited}
     for chunk in _chunked(list(have)):
@@ -1929,7 +1893,7 @@ def _save_parts_many(items: list[tuple[Activity, _Parts]]) -> None:
         for activity_id, org_id in chunk:
             condition |= Q(activity_id=activity_id, organization_id=org_id)
         Credit.objects.filter(condition).delete()
-    _insert_rows(Credit, fresh)
+    insert_rows(Credit, fresh)
 
 
 UPDATE_COLUMNS = [

@@ -22,6 +22,7 @@ from django.utils.text import Truncator
 
 from phoihop.activities.models import Activity
 from phoihop.core import permissions
+from phoihop.core.bulk import insert_rows
 from phoihop.core.text import fold
 from phoihop.news.choices import ArticleStatus
 from phoihop.news.models import Article
@@ -224,8 +225,9 @@ def reindex(model: type[models.Model], ids: Iterable[Any] | None = None) -> int:
 
     def flush() -> None:
         # One statement per chunk, not one per object: an import of 50,000 reports
-        # would otherwise spend most of its write transaction here.
-        SearchEntry.objects.bulk_create(fresh, batch_size=CHUNK)
+        # would otherwise spend most of its write transaction here. New rows by COPY on
+        # PostgreSQL (its generated tsvector columns are computed as on INSERT).
+        insert_rows(SearchEntry, fresh, batch_size=CHUNK)
         SearchEntry.objects.bulk_update(changed, fields, batch_size=CHUNK)
         fresh.clear()
         changed.clear()
