@@ -38,7 +38,8 @@ def insert_rows(
     if pk is None or meta.parents:  # bulk_create refuses multi-table models too
         raise TypeError(f"{model.__name__}: no single table to COPY into")
     for obj in objs:  # unsaved related objects refused, saved ones' ids taken
-        obj._prepare_related_fields_for_save(operation_name="bulk_create")
+        if obj._state.fields_cache:  # the check reads only related objects set on it
+            obj._prepare_related_fields_for_save(operation_name="bulk_create")
     fields = [f for f in meta.concrete_fields if not f.generated and (ids or f is not pk)]
     table = connection.ops.quote_name(meta.db_table)
     columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
@@ -56,11 +57,10 @@ def insert_rows(
             )
             for obj, (value,) in zip(objs, cur.fetchall(), strict=True):
                 setattr(obj, pk.attname, value)
+        steps = [(f.pre_save, f.get_db_prep_save) for f in fields]
         with cur.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             for obj in objs:
-                copy.write_row(
-                    [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
-                )
+                copy.write_row([prep(pre(obj, True), connection) for pre, prep in steps])
     for obj in objs:  # as bulk_create leaves them: saved rows
         obj._state.adding = False
         obj._state.db = alias

@@ -136,6 +136,14 @@ def test_a_unique_conflict_is_djangos_integrity_error_and_writes_nothing(world):
     ]
 
 
+def test_an_unsaved_related_object_is_refused_as_bulk_create_refuses_it(world):
+    event = AuditEvent(action="x", actor=world.user("secretariat"))
+    event.content_type = ContentType(app_label="x", model="y")  # never saved
+    with pytest.raises(ValueError, match="unsaved related object"):
+        insert_rows(AuditEvent, [event])
+    assert not AuditEvent.objects.filter(action="x").exists()
+
+
 def test_record_many_gives_back_the_saved_events_with_their_ids(world):
     actor = world.user("secretariat")
     orgs = list(Organization.objects.order_by("pk"))
