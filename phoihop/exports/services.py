@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile, File
 from django.db import connection, transaction
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -536,7 +537,7 @@ def _import(
         updated_count=counts["updated"],
         unchanged_count=counts["unchanged"],
         message=_("{created} reports added, {updated} updated, {unchanged} unchanged.").format(
-            **counts
+            **{name: number_format(n, force_grouping=True) for name, n in counts.items()}
         ),
     )
     audit.record(actor=actor, action="import_done", obj=job, after=counts)
@@ -562,6 +563,6 @@ def _refuse(
         message=_(
             "{count} cells need fixing; nothing was imported. Download the marked copy, fix the "
             "cells in red and upload it again."
-        ).format(count=len(errors)),
+        ).format(count=number_format(len(errors), force_grouping=True)),
     )
     return job

@@ -535,6 +535,7 @@ def test_the_bar_moves_forward_through_every_phase_of_an_import(
     monkeypatch.setattr(services, "_set_progress", watching)
     job = _upload(s, out.getvalue(), django_capture_on_commit_callbacks)
     assert job.status == ImportStatus.DONE, job.message
+    assert job.message.startswith("Đã thêm 1.100 báo cáo")  # grouped as Vietnamese writes it
     percents = [p for _phase, _d, _t, p, _w in seen]
     assert percents == sorted(percents)  # never back
     assert percents[0] == 0
