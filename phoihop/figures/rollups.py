@@ -642,30 +642,39 @@ _NO_LATEST = (
 )
 
 
+def _counted_sql(where: str = "TRUE") -> str:
+    """SELECT of the reports the figures count (approved, not in the trash) of the
+    programs in `where` (a condition on the activity alias `x`), each with its month and
+    its area on its start date."""
+    activity = _t(Activity)
+    # Only our own table and column names are formatted in; values are parameters.
+    return f"""
+SELECT x.id, x.program_id, x.content_id, x.locality_id, x.organization_id,
+       x.start_date, x.end_date, {_month_sql("x.start_date")} AS month,
+       COALESCE(ar.area, '') AS area
+FROM {activity} x
+LEFT JOIN (
+    SELECT y.id, {_area_sql()} AS area
+    FROM {activity} y
+    JOIN {_t(AreaClassification)} ac ON ac.unit_id = y.locality_id
+         AND ac.valid_from <= y.start_date
+         AND (ac.valid_to IS NULL OR y.start_date <= ac.valid_to)
+    WHERE y.status = 'approved' AND y.deleted_at IS NULL AND {where.replace("x.", "y.")}
+    GROUP BY y.id
+) ar ON ar.id = x.id
+WHERE x.status = 'approved' AND x.deleted_at IS NULL AND {where}"""  # noqa: S608
+
+
 def _cells_sql(where: str) -> str:
     """INSERT of every cell of the counted reports of the programs in `where` (a
     condition on the activity alias `x`)."""
-    activity = _t(Activity)
-    area = _t(AreaClassification)
     credit = _t(Credit)
     grain = "c.program_id, c.content_id, c.locality_id, c.area, c.month, o.organization_id"
     columns = "program_id, content_id, locality_id, area, month, organization_id"
     # Only our own table and column names are formatted in; values are parameters.
     return f"""
 WITH counted AS (
-    SELECT x.id, x.program_id, x.content_id, x.locality_id, x.organization_id,
-           x.start_date, x.end_date, {_month_sql("x.start_date")} AS month,
-           COALESCE(ar.area, '') AS area
-    FROM {activity} x
-    LEFT JOIN (
-        SELECT y.id, {_area_sql()} AS area
-        FROM {activity} y
-        JOIN {area} ac ON ac.unit_id = y.locality_id AND ac.valid_from <= y.start_date
-             AND (ac.valid_to IS NULL OR y.start_date <= ac.valid_to)
-        WHERE y.status = 'approved' AND y.deleted_at IS NULL AND {where.replace("x.", "y.")}
-        GROUP BY y.id
-    ) ar ON ar.id = x.id
-    WHERE x.status = 'approved' AND x.deleted_at IS NULL AND {where}
+{_counted_sql(where)}
 ),
 owners AS (
     SELECT id AS activity_id, CAST(NULL AS bigint) AS organization_id FROM counted
@@ -786,26 +795,12 @@ def _columns(table: Table) -> list[str]:
 def _stage_sql(stage: dict[str, str]) -> list[str]:
     """The statements filling the stage tables from the raw rows: the counted reports,
     then their owners."""
-    activity = _t(Activity)
     none = "CAST(NULL AS bigint)"
     counted, owned = stage["counted"], stage["owned"]
     return [
         f"""
 CREATE UNLOGGED TABLE {counted} AS
-SELECT x.id, x.program_id, x.content_id, x.locality_id, x.organization_id,
-       x.start_date, x.end_date, {_month_sql("x.start_date")} AS month,
-       COALESCE(ar.area, '') AS area
-FROM {activity} x
-LEFT JOIN (
-    SELECT y.id, {_area_sql()} AS area
-    FROM {activity} y
-    JOIN {_t(AreaClassification)} ac ON ac.unit_id = y.locality_id
-         AND ac.valid_from <= y.start_date
-         AND (ac.valid_to IS NULL OR y.start_date <= ac.valid_to)
-    WHERE y.status = 'approved' AND y.deleted_at IS NULL
-    GROUP BY y.id
-) ar ON ar.id = x.id
-WHERE x.status = 'approved' AND x.deleted_at IS NULL""",  # noqa: S608
+{_counted_sql()}""",
         f"ANALYZE {counted}",
         # Each report once (no organization), and once per owner: its organization and
         # those of its confirmed credits.
