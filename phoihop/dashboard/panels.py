@@ -597,15 +597,15 @@ def _compared_programs(program: Program, version: uuid.UUID) -> frozenset[int]:
     if program.previous_id is not None:
         return frozenset({program.previous_id})
     key = ("dashboard.compared", program.pk, version)
-    found: frozenset[int] | None = figures_cache.get(key)
-    if found is None:
-        found = frozenset(
+    return figures_cache.get_or_build(
+        key,
+        lambda: frozenset(
             ProgramContent.objects.filter(program=program, lineage__isnull=False)
             .values_list("lineage__program_id", flat=True)
             .distinct()
-        )
-        figures_cache.put(key, found, 1)
-    return found
+        ),
+        lambda _found: 1,
+    )
 
 
 def _panels_key(
@@ -643,11 +643,11 @@ def _panels(program: Program, organizations: list[int] | None, current_units: bo
     key = _panels_key(program, orgs, current_units)
     if key is None:
         return _build_panels(program, organizations, current_units)
-    found: _Panels | None = figures_cache.get(key)
-    if found is None:
-        found = _build_panels(program, organizations, current_units)
-        figures_cache.put(key, found, 1 + sum(len(b.table.rows) for b in found.blocks))
-    return found
+    return figures_cache.get_or_build(
+        key,
+        lambda: _build_panels(program, organizations, current_units),
+        lambda found: 1 + sum(len(b.table.rows) for b in found.blocks),
+    )
 
 
 def dashboard(

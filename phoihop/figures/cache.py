@@ -22,7 +22,7 @@ from __future__ import annotations
 import threading
 import uuid
 from collections import OrderedDict
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
@@ -89,6 +89,15 @@ class _LRU:
 _store = _LRU()
 get = _store.get
 put = _store.put
+
+
+def get_or_build[T](key: Hashable, build: Callable[[], T], weight: Callable[[T], int]) -> T:
+    """The cached value of `key`, or `build()` kept under it with its `weight`."""
+    found: T | None = get(key)
+    if found is None:
+        found = build()
+        put(key, found, weight(found))
+    return found
 
 
 def clear() -> None:

@@ -262,11 +262,9 @@ def _indicators(program_id: int, contents: tuple[int, ...] | None, version: Any)
     if version is None:
         return _Indicators(program_id, contents)
     key = ("indicators", program_id, version, contents)
-    found: _Indicators | None = cache.get(key)
-    if found is None:
-        found = _Indicators(program_id, contents)
-        cache.put(key, found, 1 + len(found.items))
-    return found
+    return cache.get_or_build(
+        key, lambda: _Indicators(program_id, contents), lambda found: 1 + len(found.items)
+    )
 
 
 @overload
@@ -460,11 +458,11 @@ def program_figures(
     if version is None:
         return _program_figures(program, **args, built=False)
     key = ("program_figures", program.pk, version, get_language(), *args.values())
-    found: ft.Breakdown | None = cache.get(key)
-    if found is None:
-        found = _program_figures(program, **args, built=True, version=version)
-        cache.put(key, found, cache.freeze_breakdown(found))
-    return found
+    return cache.get_or_build(
+        key,
+        lambda: _program_figures(program, **args, built=True, version=version),
+        cache.freeze_breakdown,
+    )
 
 
 def _cacheable(
@@ -695,11 +693,11 @@ def indicator_summary(
     if None in versions.values() or program.pk not in versions:
         return _indicator_summary(program, **args)
     key = ("indicator_summary", program.pk, tuple(versions.items()), get_language(), *args.values())
-    found: tuple[ft.IndicatorLine, ...] | None = cache.get(key)
-    if found is None:
-        found = _indicator_summary(program, **args, built=True, versions=versions)
-        cache.put(key, found, cache.freeze_lines(found))
-    return found
+    return cache.get_or_build(
+        key,
+        lambda: _indicator_summary(program, **args, built=True, versions=versions),
+        cache.freeze_lines,
+    )
 
 
 @_building
@@ -1085,11 +1083,11 @@ def completeness(
         as_of,
         orgs,
     )
-    found: ft.Completeness | None = cache.get(key)
-    if found is None:
-        found = _completeness(program, date_from, date_to, as_of, orgs)
-        cache.put(key, found, 1 + len(found.periods) * len(found.organizations))
-    return found
+    return cache.get_or_build(
+        key,
+        lambda: _completeness(program, date_from, date_to, as_of, orgs),
+        lambda found: 1 + len(found.periods) * len(found.organizations),
+    )
 
 
 @_building
