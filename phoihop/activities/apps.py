@@ -8,7 +8,7 @@ class ActivitiesConfig(AppConfig):
     verbose_name = _("Activity reports")
 
     def ready(self) -> None:
-        from phoihop.activities import policies  # noqa: F401  registers the policies
+        from phoihop.activities import cache, policies  # noqa: F401  registers the policies
         from phoihop.core import menu
         from phoihop.core.permissions import ADMIN, FOCAL, LEADER, SECRETARIAT
 
@@ -39,3 +39,4 @@ class ActivitiesConfig(AppConfig):
                 roles=frozenset({SECRETARIAT, ADMIN}),
             )
         )
+        cache.register()  # the filter's choices get a new version on every write

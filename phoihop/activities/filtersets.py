@@ -1,5 +1,6 @@
 """Filters of the report list (django-filter); querysets of the choices follow the user's
-permissions, so a filter never lists what the user may not see."""
+permissions, so a filter never lists what the user may not see. The select lists come
+from a versioned cache (activities.cache) built through the same permissions."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from phoihop.activities import cache
 from phoihop.activities.choices import ActivityStatus
 from phoihop.activities.models import Activity
 from phoihop.core import permissions
@@ -46,6 +48,7 @@ class ActivityFilter(django_filters.FilterSet):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.user = user
         self.filters["program"].queryset = Program.objects.restrict(
             user, permissions.VIEW
         ).order_by("-year", "title")
@@ -55,17 +58,18 @@ class ActivityFilter(django_filters.FilterSet):
 
     @property
     def form(self) -> forms.Form:
-        """The filter form, its select lists read once in a plain query each: a model
-        choice field's own iterator opens a server-side cursor (three round trips on
-        PostgreSQL) on every rendering. Validation still goes through the querysets."""
+        """The filter form, its select lists from the cache of the user's choices (no
+        query while the committees' programs and organizations stay as they are).
+        Validation still goes through the querysets."""
         form = super().form
         if not getattr(form, "choices_listed", False):
-            for name in ("program", "organization"):
+            listed = cache.filter_choices(self.user)
+            for name, choices in (
+                ("program", listed.programs),
+                ("organization", listed.organizations),
+            ):
                 field = form.fields[name]
-                field.widget.choices = [
-                    ("", field.empty_label),
-                    *((obj.pk, field.label_from_instance(obj)) for obj in field.queryset),
-                ]
+                field.widget.choices = [("", field.empty_label), *choices]
             form.choices_listed = True
         return form
 
