@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 # Kinds of change.
 APPROVED = "approved"  # an activity became the counted revision of its series
@@ -62,20 +63,34 @@ def announce(kind: str, activity_ids: Sequence[int], *, organization_id: int | N
 # inside the same transaction. Kept apart from the listeners above: a draft changes no
 # figures.
 CreatedListener = Callable[[Sequence[int]], None]
+# Told the Activity objects themselves, as just inserted, instead of their ids.
+InsertedListener = Callable[[Sequence[Any]], None]
 _created_listeners: list[CreatedListener] = []
+_inserted_listeners: dict[CreatedListener, InsertedListener] = {}
 
 
-def register_created_listener(listener: CreatedListener) -> CreatedListener:
-    """Usable as a decorator; registering the same function twice has no effect."""
+def register_created_listener(
+    listener: CreatedListener, *, inserted: InsertedListener | None = None
+) -> CreatedListener:
+    """Usable as a decorator; registering the same function twice has no effect.
+    `inserted`, if given, is called in its place with the objects when the caller has
+    just inserted them (they are as written: the listener need not read them back)."""
     if listener not in _created_listeners:
         _created_listeners.append(listener)
+    if inserted is not None:
+        _inserted_listeners[listener] = inserted
     return listener
 
 
-def announce_created(activity_ids: Sequence[int]) -> None:
-    """Called by bulk services inside their transaction."""
+def announce_created(activity_ids: Sequence[int], *, inserted: Sequence[Any] = ()) -> None:
+    """Called by bulk services inside their transaction; `inserted`: the activities of
+    `activity_ids` when they were inserted by the caller, as written."""
     if not activity_ids:
         return
     ids = tuple(activity_ids)
     for listener in list(_created_listeners):
-        listener(ids)
+        by_objects = _inserted_listeners.get(listener)
+        if inserted and by_objects is not None:
+            by_objects(inserted)
+        else:
+            listener(ids)

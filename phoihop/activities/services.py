@@ -1512,7 +1512,7 @@ def _insert_drafts(
         audit.record_many(
             actor=actor, action="create", changes=[(a, None, snapshots[a.pk]) for a in activities]
         )
-        events.announce_created([a.pk for a in activities])
+        events.announce_created([a.pk for a in activities], inserted=activities)
         inserted.extend(activities)
         if progress is not None:
             progress(len(inserted))
