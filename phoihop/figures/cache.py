@@ -143,9 +143,12 @@ def _read_only(mapping: Any) -> MappingProxyType:
 
 
 def _freeze_measures(m: ft.Measures) -> int:
-    # The instance was just built by the caller and is not shared yet.
-    object.__setattr__(m, "indicators", _read_only(m.indicators))
-    object.__setattr__(m, "funding_by_source", _read_only(m.funding_by_source))
+    # The instance was just built by the caller and is not shared yet. The selectors
+    # build the mappings of what they cache read-only already (nothing to wrap).
+    if type(m.indicators) is not MappingProxyType:
+        object.__setattr__(m, "indicators", _read_only(m.indicators))
+    if type(m.funding_by_source) is not MappingProxyType:
+        object.__setattr__(m, "funding_by_source", _read_only(m.funding_by_source))
     return 1 + len(m.indicators)
 
 

@@ -15,9 +15,10 @@ import datetime
 import functools
 import gc
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any, overload
 
 from django.db.models import Count, Min, Model, Q
@@ -287,10 +288,15 @@ def _measures(
     content_id: int | None = None,
     target_orgs: tuple[int, ...] | None = None,
     with_targets: bool = True,
+    read_only: bool = False,
 ) -> ft.Measures:
+    """`read_only`: the mappings inside built read-only (MappingProxyType), as the cache
+    keeps them (`cache.freeze_breakdown` then has nothing left to wrap)."""
     if participants_only:
+        by_source: Mapping[str, int] = MappingProxyType({}) if read_only else {}
+        no_results: Mapping[int, ft.IndicatorResult] = MappingProxyType({}) if read_only else {}
         return ft.measures(
-            None, sum(acc.participants.values()), None, {}, {}, acc.approximate
+            None, sum(acc.participants.values()), None, by_source, no_results, acc.approximate
         )  # fmt: skip
     results: dict[int, ft.IndicatorResult] = {}
     found = acc.indicators
@@ -310,12 +316,13 @@ def _measures(
         target = indicators.target(pk, target_orgs) if with_targets else None
         results[pk] = result(pk, found.get(pk), target, approx)
     funding = acc.funding
+    by_source = dict(sorted(funding.items())) if len(funding) > 1 else dict(funding)
     return ft.measures(
         acc.activities,
         sum(acc.participants.values()),
         sum(funding.values()),
-        dict(sorted(funding.items())) if len(funding) > 1 else dict(funding),
-        results,
+        MappingProxyType(by_source) if read_only else by_source,
+        MappingProxyType(results) if read_only else results,
         approx,
     )
 
@@ -377,12 +384,12 @@ class _Localities:
 
 def _labels(by: Sequence[str], keys: Iterable[tuple[Any, ...]]) -> dict[tuple[str, Any], str]:
     """Labels of every key value, one query per dimension that needs one."""
-    keys = list(keys)
     wanted: dict[str, set[Any]] = defaultdict(set)
-    for key in keys:
-        for dim, value in zip(by, key, strict=True):
-            if value is not None:
-                wanted[dim].add(value)
+    for dim, column in zip(by, zip(*keys, strict=True), strict=False):
+        values = set(column)
+        values.discard(None)
+        if values:
+            wanted[dim] |= values
     labels: dict[tuple[str, Any], str] = {}
     models: dict[str, Any] = {
         ft.CONTENT: (ProgramContent.objects, "title"),
@@ -524,7 +531,10 @@ def _program_figures(
     split_tg = ft.TARGET_GROUP in by
     groups = _group(cells, by, locs, orgs)
     labels = _labels(by, groups)
+    # Each dimension's labels by value: a row's labels in one pass over its key.
+    label_of = [{v: text for (d, v), text in labels.items() if d == dim} for dim in by]
     with_targets = set(by) <= _TARGET_DIMS
+    read_only = version is not None  # for the cache (cache.freeze_breakdown)
     rows = []
     at_content = by.index(ft.CONTENT) if ft.CONTENT in by else None
     at_org = by.index(ft.ORGANIZATION) if by_org else None
@@ -533,7 +543,7 @@ def _program_figures(
         rows.append(
             ft.row(
                 k,
-                tuple(labels.get((d, v), "") for d, v in zip(by, k, strict=True)),
+                tuple([m.get(v, "") for m, v in zip(label_of, k, strict=True)]),
                 _measures(
                     acc,
                     indicators,
@@ -542,10 +552,13 @@ def _program_figures(
                     content_id=None if at_content is None else k[at_content],
                     target_orgs=orgs if at_org is None else (k[at_org],),
                     with_targets=with_targets,
+                    read_only=read_only,
                 ),
             )
         )
-    total = _measures(total_acc, indicators, all_indicators=True, target_orgs=orgs)
+    total = _measures(
+        total_acc, indicators, all_indicators=True, target_orgs=orgs, read_only=read_only
+    )
     return ft.Breakdown(
         program_id=program.pk,
         by=by,
@@ -637,6 +650,12 @@ def _sorted(keys: Iterable[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     months) or None, so (is None, value) orders them the same, at a third of the cost;
     the full key where kinds are mixed."""
     keys = list(keys)
+    if not any(None in key for key in keys):
+        # No None anywhere: (False, value) orders as the value alone, compared in C.
+        try:
+            return sorted(keys)
+        except TypeError:
+            pass
     try:
         return sorted(keys, key=_plain_sort_key)
     except TypeError:
