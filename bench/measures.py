@@ -77,6 +77,53 @@ def _cold(fn: Callable[[], None]) -> Callable[[], None]:
     return run
 
 
+def _rollup_reads(fn: Callable[[], None]) -> list[tuple[str, Any]]:
+    """The statements on the rollup tables (SQL and parameters) that `fn` runs."""
+    found: list[tuple[str, Any]] = []
+
+    def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        if "figures_figure" in sql:
+            found.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        fn()
+    return found
+
+
+def _fetch_floor(fn: Callable[[], None], *, repeat: int) -> dict[str, Any] | None:
+    """The floor of a cold read: the time just to fetch, through the same Django
+    connection and driver, the rollup rows `fn` reads (its statements on the rollup
+    tables replayed, every row fetched; nothing built from them). None when `fn` reads
+    no rollups (an older figures module reading the raw rows)."""
+    reads = _rollup_reads(_cold(fn))
+    if not reads:
+        return None
+    rows = 0
+
+    def run() -> None:
+        nonlocal rows
+        rows = 0
+        with connection.cursor() as cursor:
+            for sql, params in reads:
+                cursor.execute(sql, params)
+                rows += len(cursor.fetchall())
+
+    found: dict[str, Any] = timed(run, repeat=repeat)
+    return {**found, "queries": len(reads), "rows": rows}
+
+
+def _floor_line(name: str, floor: dict[str, Any], goal_ms: float) -> list[str]:
+    """A reference line, no verdict: what part of the goal Python can reach at all."""
+    return [
+        f"{name}: floor, only fetching the rollup rows it reads",
+        f"{floor['median_ms']} ms (p95 {floor['p95_ms']})",
+        f"{floor['rows']} rows in {floor['queries']} queries, nothing built",
+        f"goal < {goal_ms} ms",
+        "",
+    ]
+
+
 def _rebuild_rollups() -> dict[str, Any]:
     """The rollups are built from the raw rows COPY loaded (the figures module's own job)."""
     import time
@@ -203,6 +250,16 @@ def figures(scale: str) -> dict[str, Any]:
                 GOAL_PROVINCE_MS,
             )
         )
+        floor = _fetch_floor(lambda: _full_breakdown(one), repeat=15)
+        if floor is not None:
+            result["province_year_floor"] = floor
+            result["table"].append(
+                _floor_line(
+                    f"figures: full breakdown, one province-year ({year}), cold",
+                    floor,
+                    GOAL_PROVINCE_MS,
+                )
+            )
         if len(programs) > 1:
 
             def national() -> None:
@@ -219,6 +276,16 @@ def figures(scale: str) -> dict[str, Any]:
                     GOAL_NATIONAL_MS,
                 )
             )
+            floor = _fetch_floor(national, repeat=5)
+            if floor is not None:
+                result["national_floor"] = floor
+                result["table"].append(
+                    _floor_line(
+                        f"figures: full breakdown, all {len(programs)} provinces ({year})",
+                        floor,
+                        GOAL_NATIONAL_MS,
+                    )
+                )
     # Memory: the breakdown of every program of the year in a fresh process (its peak RSS
     # is the breakdown's own, not this process's history).
     import json
