@@ -19,7 +19,8 @@ What the lists hold depends on two things only:
   committees, hence the key.
 
 A page costs one query for the versions instead of the two lists (none for a user who
-reads no committee). Not covered by a signal (bulk writes send none): programs or
+reads no committee). The empty filter form, rendered from the lists alone, is kept
+beside them, per language (`rendered`). Not covered by a signal (bulk writes send none): programs or
 organizations written with `bulk_create` / `update()`: call `renew()` after them.
 """
 
@@ -28,7 +29,7 @@ from __future__ import annotations
 import threading
 import uuid
 from collections import OrderedDict
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,10 +47,12 @@ Choices = tuple[tuple[int, str], ...]
 
 @dataclass(frozen=True, slots=True)
 class FilterChoices:
-    """(id, label) of what the filter lists, in the order it lists them."""
+    """(id, label) of what the filter lists, in the order it lists them; `key`, what
+    they are cached under (who reads them, and the versions)."""
 
     programs: Choices
     organizations: Choices
+    key: Hashable = None
 
 
 @dataclass
@@ -63,10 +66,10 @@ stats = Stats()
 
 class _LRU:
     def __init__(self) -> None:
-        self._items: OrderedDict[Hashable, FilterChoices] = OrderedDict()
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: Hashable) -> FilterChoices | None:
+    def get(self, key: Hashable) -> Any | None:
         with self._lock:
             found = self._items.get(key)
             if found is None:
@@ -76,7 +79,7 @@ class _LRU:
             stats.hits += 1
             return found
 
-    def put(self, key: Hashable, value: FilterChoices) -> None:
+    def put(self, key: Hashable, value: Any) -> None:
         with self._lock:
             self._items[key] = value
             self._items.move_to_end(key)
@@ -114,7 +117,7 @@ def versions(scope: permissions.Scope) -> tuple[tuple[str, str], ...]:
     )
 
 
-def _build(user: Any) -> FilterChoices:
+def _build(user: Any, key: Hashable) -> FilterChoices:
     # Through the permission mechanism, as the filter's querysets that validate a choice;
     # the labels are the models' __str__ (title, name).
     from phoihop.orgs.models import Organization
@@ -130,7 +133,7 @@ def _build(user: Any) -> FilterChoices:
         .order_by("name")
         .values_list("pk", "name")
     )
-    return FilterChoices(programs=tuple(programs), organizations=tuple(organizations))
+    return FilterChoices(programs=tuple(programs), organizations=tuple(organizations), key=key)
 
 
 def filter_choices(user: Any) -> FilterChoices:
@@ -144,7 +147,18 @@ def filter_choices(user: Any) -> FilterChoices:
     )
     found = _store.get(key)
     if found is None:
-        found = _build(user)
+        found = _build(user, key)
+        _store.put(key, found)
+    return found
+
+
+def rendered[T](choices: FilterChoices, language: str, build: Callable[[], T]) -> T:
+    """What `build` renders from `choices` alone (and the language of its labels): kept
+    beside them, so it is renewed with their version."""
+    key = ("rendered", choices.key, language)
+    found: T | None = _store.get(key)
+    if found is None:
+        found = build()
         _store.put(key, found)
     return found
 

@@ -9,6 +9,9 @@ from typing import Any
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from phoihop.activities import cache
@@ -49,6 +52,7 @@ class ActivityFilter(django_filters.FilterSet):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        self._listed: cache.FilterChoices | None = None
         self.filters["program"].queryset = Program.objects.restrict(
             user, permissions.VIEW
         ).order_by("-year", "title")
@@ -63,7 +67,7 @@ class ActivityFilter(django_filters.FilterSet):
         Validation still goes through the querysets."""
         form = super().form
         if not getattr(form, "choices_listed", False):
-            listed = cache.filter_choices(self.user)
+            listed = self.listed
             for name, choices in (
                 ("program", listed.programs),
                 ("organization", listed.organizations),
@@ -72,6 +76,26 @@ class ActivityFilter(django_filters.FilterSet):
                 field.widget.choices = [("", field.empty_label), *choices]
             form.choices_listed = True
         return form
+
+    @property
+    def listed(self) -> cache.FilterChoices:
+        """The programs and organizations the user may pick (read once per filterset)."""
+        if self._listed is None:
+            self._listed = cache.filter_choices(self.user)
+        return self._listed
+
+    def unbound_html(self) -> SafeString:
+        """The fields of the empty filter form (no filter chosen), as the list page shows
+        them: rendered once per version of the choices and language, then served as is."""
+        if self.is_bound:
+            raise ValueError("Only the empty filter form is the same for every request.")
+        return cache.rendered(
+            self.listed,
+            translation.get_language(),
+            lambda: mark_safe(  # noqa: S308 - the templates' own (escaped) output
+                "".join(render_to_string("core/_field.html", {"field": f}) for f in self.form)
+            ),
+        )
 
     def search(self, queryset: QuerySet[Activity], name: str, value: str) -> QuerySet[Activity]:
         """Every word in the title or the narrative; the commune's name ignores tones."""

@@ -142,6 +142,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
             "title": _view_title(view),
             "table": table,
             "filter": filterset,
+            "filter_fields": None if filterset.is_bound else filterset.unbound_html(),
             "view": view,
             "views": [(k, _view_title(k)) for k in VIEWS],
             "query": request.GET.urlencode(),

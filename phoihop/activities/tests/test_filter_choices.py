@@ -140,6 +140,39 @@ def test_a_repeated_page_reads_the_choices_from_the_cache(
     # (without the cache the page read the two lists: one query more than now).
     with django_assert_num_queries(len(cold.captured_queries) - 2):
         client.get(reverse("activities:list"))
-    hits = cache.stats.hits
+    misses, hits = cache.stats.misses, cache.stats.hits
     client_for("focal_a").get(reverse("activities:list"))  # same committee: same lists
-    assert cache.stats.hits == hits + 1
+    assert cache.stats.misses == misses
+    assert cache.stats.hits == hits + 2  # the lists and the empty form rendered from them
+
+
+FILTER_FORM = re.compile(r'<form method="get" class="filter-form">(.*?)</form>', re.S)
+
+
+def filter_form(client, **params) -> str:
+    """The filter form's HTML, the spaces between tags aside."""
+    found = FILTER_FORM.search(client.get(reverse("activities:list"), params).content.decode())
+    assert found is not None
+    return re.sub(r"\s+", " ", re.sub(r">\s+<", "><", found.group(1))).strip()
+
+
+def test_the_empty_filter_form_is_served_as_rendered_per_version_and_language(world, client_for):
+    client = client_for("secretariat")
+    cache.clear()
+    cached = filter_form(client)
+    assert filter_form(client) == cached
+    # The same fields as a bound form renders them field by field (an empty search).
+    assert filter_form(client, q="") == cached
+    assert "Mọi chương trình" in cached
+
+    # Another language: its own rendering, the lists' labels translated.
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    english = filter_form(client)
+    assert "All programs" in english
+    assert english == filter_form(client, q="")
+    client.post(reverse("set_language"), {"language": "vi", "next": "/"})
+    assert filter_form(client) == cached
+
+    # A new organization: a new rendering, in every language.
+    org = new_organization(world.user("secretariat"), world.committee, "Hội Liên hiệp Phụ nữ")
+    assert f'<option value="{org.pk}">Hội Liên hiệp Phụ nữ</option>' in filter_form(client)
