@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils.text import Truncator
 
 from phoihop.activities import services
 from phoihop.activities.models import Activity
@@ -119,3 +120,22 @@ def test_a_stale_row_of_a_trashed_object_goes_as_reindex_removes_it(world):
     activity.deleted_at = activity.created_at
     assert index.index_inserted(Activity, [activity]) == 0
     assert not SearchEntry.objects.filter(kind="activity", object_id=activity.pk).exists()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "Tập huấn",
+        "A" * 400,
+        "A" * 401,
+        "Ắ" * 399 + "B",
+        "Ắ" * 401,
+        "A\u0301" * 300,  # decomposed: 600 code points, 300 letters, composed on the way
+        "A\u0302\u0301" * 200,  # two marks: composed to one letter each
+        "x\u0301" * 250,  # no composed form: 500 code points, 250 letters, kept whole
+        "y\u0301" * 420,
+    ],
+)
+def test_entry_title_is_the_truncators(text):
+    assert index._title(text) == Truncator(text).chars(400)
