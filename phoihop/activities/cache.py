@@ -26,9 +26,7 @@ organizations written with `bulk_create` / `update()`: call `renew()` after them
 
 from __future__ import annotations
 
-import threading
 import uuid
-from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -37,6 +35,7 @@ from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 
 from phoihop.core import permissions
+from phoihop.core.lru import LRU
 from phoihop.core.models import SiteFlag
 
 PREFIX = "activities.choices."
@@ -55,43 +54,8 @@ class FilterChoices:
     key: Hashable = None
 
 
-@dataclass
-class Stats:
-    hits: int = 0
-    misses: int = 0
-
-
-stats = Stats()
-
-
-class _LRU:
-    def __init__(self) -> None:
-        self._items: OrderedDict[Hashable, Any] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: Hashable) -> Any | None:
-        with self._lock:
-            found = self._items.get(key)
-            if found is None:
-                stats.misses += 1
-                return None
-            self._items.move_to_end(key)
-            stats.hits += 1
-            return found
-
-    def put(self, key: Hashable, value: Any) -> None:
-        with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > MAX_ENTRIES:
-                self._items.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-
-
-_store = _LRU()
+_store = LRU(MAX_ENTRIES)
+stats = _store.stats
 
 
 def clear() -> None:
@@ -145,22 +109,13 @@ def filter_choices(user: Any) -> FilterChoices:
         "all" if scope.is_admin else tuple(sorted(scope.readable_committees)),
         versions(scope),
     )
-    found = _store.get(key)
-    if found is None:
-        found = _build(user, key)
-        _store.put(key, found)
-    return found
+    return _store.get_or_build(key, lambda: _build(user, key))
 
 
 def rendered[T](choices: FilterChoices, language: str, build: Callable[[], T]) -> T:
     """What `build` renders from `choices` alone (and the language of its labels): kept
     beside them, so it is renewed with their version."""
-    key = ("rendered", choices.key, language)
-    found: T | None = _store.get(key)
-    if found is None:
-        found = build()
-        _store.put(key, found)
-    return found
+    return _store.get_or_build(("rendered", choices.key, language), build)
 
 
 # -- new versions ---------------------------------------------------------------------------

@@ -19,17 +19,15 @@ data (`geo` imports of units and successions): call `touch()` after them.
 
 from __future__ import annotations
 
-import threading
 import uuid
-from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
-from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
 from django.db.models import Model, OuterRef, Q, Subquery
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from phoihop.core.lru import LRU
 from phoihop.figures import types as ft
 from phoihop.figures.models import ProgramRollup
 
@@ -39,65 +37,15 @@ MAX_ENTRIES = 256
 MAX_WEIGHT = 120_000
 
 
-@dataclass
-class Stats:
-    hits: int = 0
-    misses: int = 0
-
-
-stats = Stats()
-
-
-class _LRU:
-    def __init__(self) -> None:
-        self._items: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
-        self._weight = 0
-        self._lock = threading.Lock()
-
-    def get(self, key: Hashable) -> Any | None:
-        with self._lock:
-            found = self._items.get(key)
-            if found is None:
-                stats.misses += 1
-                return None
-            self._items.move_to_end(key)
-            stats.hits += 1
-            return found[0]
-
-    def put(self, key: Hashable, value: Any, weight: int) -> None:
-        if weight > MAX_WEIGHT:
-            return
-        with self._lock:
-            old = self._items.pop(key, None)
-            if old is not None:
-                self._weight -= old[1]
-            self._items[key] = (value, weight)
-            self._weight += weight
-            while len(self._items) > MAX_ENTRIES or self._weight > MAX_WEIGHT:
-                _, (_, w) = self._items.popitem(last=False)
-                self._weight -= w
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-            self._weight = 0
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-
-_store = _LRU()
+_store = LRU(MAX_ENTRIES, MAX_WEIGHT)
+stats = _store.stats
 get = _store.get
 put = _store.put
 
 
 def get_or_build[T](key: Hashable, build: Callable[[], T], weight: Callable[[T], int]) -> T:
     """The cached value of `key`, or `build()` kept under it with its `weight`."""
-    found: T | None = get(key)
-    if found is None:
-        found = build()
-        put(key, found, weight(found))
-    return found
+    return _store.get_or_build(key, build, weight)
 
 
 def clear() -> None:

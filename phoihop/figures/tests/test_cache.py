@@ -225,7 +225,7 @@ def test_labels_follow_the_language(s):
 
 
 def test_the_cache_is_bounded(s, monkeypatch):
-    monkeypatch.setattr(cache, "MAX_ENTRIES", 3)
+    monkeypatch.setattr(cache._store, "max_entries", 3)
     cache.clear()
     f.approved(s)
     for month in range(1, 8):
