@@ -211,6 +211,22 @@ def _line(name: str, ours: dict, ref: dict | None, goal_ms: float) -> list[str]:
     ]
 
 
+def _add_floor(
+    result: dict[str, Any],
+    key: str,
+    fn: Callable[[], None],
+    *,
+    repeat: int,
+    name: str,
+    goal_ms: float,
+) -> None:
+    """The floor of `fn` (its rollup rows only fetched) as a line without a verdict."""
+    floor = _fetch_floor(fn, repeat=repeat)
+    if floor is not None:
+        result[key] = floor
+        result["table"].append(_floor_line(name, floor, goal_ms))
+
+
 @measure("figures")
 def figures(scale: str) -> dict[str, Any]:
     rollups = _rebuild_rollups()
@@ -250,16 +266,14 @@ def figures(scale: str) -> dict[str, Any]:
                 GOAL_PROVINCE_MS,
             )
         )
-        floor = _fetch_floor(lambda: _full_breakdown(one), repeat=15)
-        if floor is not None:
-            result["province_year_floor"] = floor
-            result["table"].append(
-                _floor_line(
-                    f"figures: full breakdown, one province-year ({year}), cold",
-                    floor,
-                    GOAL_PROVINCE_MS,
-                )
-            )
+        _add_floor(
+            result,
+            "province_year_floor",
+            lambda: _full_breakdown(one),
+            repeat=15,
+            name=f"figures: full breakdown, one province-year ({year}), cold",
+            goal_ms=GOAL_PROVINCE_MS,
+        )
         if len(programs) > 1:
 
             def national() -> None:
@@ -276,16 +290,14 @@ def figures(scale: str) -> dict[str, Any]:
                     GOAL_NATIONAL_MS,
                 )
             )
-            floor = _fetch_floor(national, repeat=5)
-            if floor is not None:
-                result["national_floor"] = floor
-                result["table"].append(
-                    _floor_line(
-                        f"figures: full breakdown, all {len(programs)} provinces ({year})",
-                        floor,
-                        GOAL_NATIONAL_MS,
-                    )
-                )
+            _add_floor(
+                result,
+                "national_floor",
+                national,
+                repeat=5,
+                name=f"figures: full breakdown, all {len(programs)} provinces ({year})",
+                goal_ms=GOAL_NATIONAL_MS,
+            )
     # Memory: the breakdown of every program of the year in a fresh process (its peak RSS
     # is the breakdown's own, not this process's history).
     import json
