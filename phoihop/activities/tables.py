@@ -47,7 +47,8 @@ class ActivityTable(tables.Table):
     organization = tables.Column(verbose_name=_("Organization"), order_by=("organization__name",))
     content = tables.Column(verbose_name=_("Content"), order_by=("content__order", "content_id"))
     # The id breaks ties between reports of one day (stable pages); the index
-    # act_start_date_idx serves this order, so a page reads 50 rows, not all of them.
+    # act_start_date_idx (within one committee act_committee_start_idx) serves this
+    # order, so a page reads 50 rows, not all of them.
     start_date = tables.DateColumn(
         verbose_name=_("Date"), format="d/m/Y", order_by=("start_date", "id")
     )

@@ -11,6 +11,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 from django.contrib.staticfiles import finders
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from PIL import Image
@@ -371,6 +373,27 @@ def test_list_sorts_and_pages(s, client_for):
     assert "Hoạt động số 26" in second
     assert "Trang trước" in second
     assert "Trang sau" not in second
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plans")
+def test_a_committee_members_list_walks_its_own_committees_index(s, client_for):
+    """A member of one committee reads the first page through act_committee_start_idx,
+    newest first, without sorting and without walking other committees' reports."""
+    factories.report(s, title="Hoạt động mới nhất")
+    client = client_for("secretariat")
+    client.get(reverse("activities:list"))  # the filter's choices cached: one query fewer
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("activities:list")).status_code == 200
+    (sql,) = [
+        q["sql"] for q in queries.captured_queries if 'FROM "activities_activity"' in q["sql"]
+    ]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a test table is tiny
+        cursor.execute("EXPLAIN " + sql)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "act_committee_start_idx" in plan
+    assert f"Index Cond: (committee_id = {s.world.committee.pk})" in plan
+    assert "Sort" not in plan
 
 
 def test_exports_csv_and_xlsx_of_the_filtered_list(s, client_for):
